@@ -1,0 +1,149 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .querysets import ArticleQuerySet, FeedQuerySet
+
+
+class Feed(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+
+    url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    site_url = models.URLField(max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    paused_reason = models.CharField(max_length=500, blank=True)
+    fetch_interval_minutes = models.PositiveIntegerField(default=30)
+
+    # Conditional GET validators and the hash of the last body, exactly as the server sent them.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    body_hash = models.CharField(max_length=64, blank=True)
+
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    next_fetch_at = models.DateTimeField(default=timezone.now, db_index=True)
+    consecutive_errors = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == self.Status.PAUSED
+
+
+class FeedFetch(models.Model):
+    """One attempt to fetch a feed, whatever came of it: the fetch log."""
+
+    class Outcome(models.TextChoices):
+        NEW_CONTENT = "new_content", "New content"
+        NOT_MODIFIED = "not_modified", "Not modified (304)"
+        UNCHANGED_BODY = "unchanged_body", "Unchanged body"
+        HTTP_ERROR = "http_error", "HTTP error"
+        NETWORK_ERROR = "network_error", "Network error"
+        TOO_LARGE = "too_large", "Too large"
+        UNSAFE_DOCUMENT = "unsafe_document", "Unsafe document refused"
+        PARSE_ERROR = "parse_error", "Parse error"
+        BLOCKED_ADDRESS = "blocked_address", "Blocked address"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="fetches")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    url = models.URLField(max_length=2000, blank=True, help_text="The URL that answered.")
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    bytes_received = models.PositiveIntegerField(default=0)
+    entries_seen = models.PositiveIntegerField(default=0)
+    entries_created = models.PositiveIntegerField(default=0)
+    entries_updated = models.PositiveIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["feed", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.feed_id} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def entries_unchanged(self) -> int:
+        return max(self.entries_seen - self.entries_created - self.entries_updated, 0)
+
+
+class Article(models.Model):
+    """One post, whichever feeds carried it; identified by ``identity`` (see ``identity.py``)."""
+
+    identity = models.CharField(max_length=64, unique=True, editable=False)
+    guid = models.CharField(max_length=2000, blank=True)
+    url = models.URLField(max_length=2000, blank=True, db_index=True)
+    title = models.CharField(max_length=1000)
+    author = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    content_html = models.TextField(blank=True, help_text="Sanitized HTML.")
+    content_text = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    highlights = models.JSONField(default=list, blank=True)
+    takeaway = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    disclosure = models.TextField(blank=True)
+    is_state_media = models.BooleanField(default=False, db_index=True)
+
+    comments_url = models.URLField(max_length=2000, blank=True)
+    comment_count = models.PositiveIntegerField(null=True, blank=True)
+    comment_feed_url = models.URLField(max_length=2000, blank=True)
+
+    content_hash = models.CharField(max_length=64)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden articles never reach readers.")
+    feeds = models.ManyToManyField(Feed, through="ArticleFeed", related_name="articles")
+
+    first_seen_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tags(self) -> list[str]:
+        """The categories every feed gave this post, in first-seen order, without repeats."""
+        seen: dict[str, None] = {}
+        for link in self.feed_links.all():
+            seen.update(dict.fromkeys(link.categories))
+        return list(seen)
+
+
+class ArticleFeed(models.Model):
+    """An article as one feed carried it, with that feed's categories for it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feed_links")
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="article_links")
+    categories = models.JSONField(default=list, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "feed"], name="article_feed_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} via {self.feed_id}"

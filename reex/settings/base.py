@@ -1,0 +1,166 @@
+"""Settings shared by every environment, read from the environment through django-environ.
+
+With no variables at all the project runs on the embedded default: SQLite, an in-process cache
+and Celery in eager mode. ``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` to Redis for the
+broker, result backend, cache and rate-limit counters.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
+
+SECRET_KEY = env("SECRET_KEY", default="")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "simple_history",
+    "articles",
+    "tracker",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "reex.urls"
+WSGI_APPLICATION = "reex.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+REDIS_URL = env("REDIS_URL", default="")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="reex"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# --- Celery -------------------------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="reex")
+# A task that outlives the visibility timeout is redelivered; keep it above the hard time limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Every periodic schedule of the project, in one place.
+CELERY_BEAT_SCHEDULE = {
+    "fetch-due-feeds": {
+        "task": "articles.tasks.fetch_due_feeds",
+        "schedule": crontab(minute="*"),
+    },
+}
+
+# --- Feed ingestion -----------------------------------------------------------------------------
+FEEDS = {
+    "USER_AGENT": env(
+        "FEEDS_USER_AGENT",
+        default="REExTracker/0.1 (+https://github.com/reex-tracker; feed fetcher)",
+    ),
+    "CONNECT_TIMEOUT": env.float("FEEDS_CONNECT_TIMEOUT", default=10.0),
+    "READ_TIMEOUT": env.float("FEEDS_READ_TIMEOUT", default=20.0),
+    "TOTAL_TIMEOUT": env.float("FEEDS_TOTAL_TIMEOUT", default=60.0),
+    # Applied to the decompressed body, so a gzip bomb stops at the same size as a plain one.
+    "MAX_BYTES": env.int("FEEDS_MAX_BYTES", default=5 * 1024 * 1024),
+    "MAX_REDIRECTS": env.int("FEEDS_MAX_REDIRECTS", default=5),
+    # Loopback feeds are refused in production; tests and the demo serve feeds from 127.0.0.1.
+    "ALLOW_LOOPBACK": env.bool("FEEDS_ALLOW_LOOPBACK", default=False),
+    "FETCH_INTERVAL_MINUTES": env.int("FEEDS_FETCH_INTERVAL_MINUTES", default=30),
+    "MAX_BACKOFF_MINUTES": env.int("FEEDS_MAX_BACKOFF_MINUTES", default=24 * 60),
+    "MAX_RETRY_AFTER_MINUTES": env.int("FEEDS_MAX_RETRY_AFTER_MINUTES", default=24 * 60),
+    "PAUSE_AFTER_ERRORS": env.int("FEEDS_PAUSE_AFTER_ERRORS", default=10),
+    "LOCK_SECONDS": env.int("FEEDS_LOCK_SECONDS", default=300),
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
