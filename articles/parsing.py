@@ -1,0 +1,237 @@
+"""Turn a feed document (bytes) into normalized entries, ready to be stored as articles.
+
+feedparser is only ever given bytes: given a string it may treat it as a URL or a local path and
+open it. Its own sanitizer and relative-URI resolution are switched off, because ``cleaning``
+sanitizes with nh3 (feedparser's sanitizer lets tab-split ``javascript:`` URLs, SVG ``xlink:href``
+and noscript tricks through).
+"""
+
+import calendar
+import hashlib
+import html
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import feedparser
+
+from .cleaning import clean_url, html_to_text, sanitize_html
+from .safety import check_document_safety
+from .sections import extract_sections
+
+SUMMARY_MAX_CHARS = 600
+_ELLIPSIS_TAILS = ("[…]", "[&#8230;]", "[...]", "…", "Continue reading")
+
+
+class FeedParseError(Exception):
+    """The document yields no feed at all."""
+
+
+@dataclass
+class ParsedEntry:
+    identity: str
+    guid: str
+    url: str
+    title: str
+    author: str
+    published_at: datetime | None
+    content_html: str
+    content_text: str
+    summary: str
+    highlights: list[str]
+    takeaway: str
+    sources: list[str]
+    disclosure: str
+    is_state_media: bool
+    comments_url: str
+    comment_count: int | None
+    comment_feed_url: str
+    content_hash: str
+    categories: list[str] = field(default_factory=list)
+
+    # The Article fields an entry sets; compared on re-fetch to tell an edit from a repeat.
+    ARTICLE_FIELDS = (
+        "guid", "url", "title", "author", "published_at", "content_html", "content_text",
+        "summary", "highlights", "takeaway", "sources", "disclosure", "is_state_media",
+        "comments_url", "comment_count", "comment_feed_url", "content_hash",
+    )  # fmt: skip
+
+    def article_fields(self) -> dict:
+        return {name: getattr(self, name) for name in self.ARTICLE_FIELDS}
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    site_url: str
+    entries: list[ParsedEntry]
+    bozo_reason: str = ""
+
+
+def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
+    """Parse RSS 2.0, RSS 1.0 or Atom 1.0 in any declared encoding.
+
+    Raises ``safety.UnsafeDocument`` for entity declarations or an external DTD, and
+    ``FeedParseError`` when nothing feed-like comes out. A feed that is merely malformed ("bozo")
+    keeps whatever entries it yields, and the reason is returned for the fetch log.
+    """
+    check_document_safety(body)
+    # Without a Content-Type (a local file) the XML declaration alone decides the encoding.
+    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    parsed = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
+    bozo_reason = _bozo_reason(parsed)
+    if not parsed.entries and (bozo_reason or not parsed.get("version")):
+        raise FeedParseError(_not_a_feed_reason(body, bozo_reason))
+
+    channel = parsed.feed
+    site_url = clean_url(channel.get("link", ""), base_url=url) or ""
+    site = urlsplit(site_url or url).netloc.lower()
+    entries: dict[str, ParsedEntry] = {}
+    for raw in parsed.entries:
+        entry = _parse_entry(raw, feed_url=url, site_url=site_url, site=site)
+        entries.setdefault(entry.identity, entry)  # a feed repeating an item: the first wins
+    return ParsedFeed(
+        title=_text(channel.get("title", "")),
+        site_url=site_url,
+        entries=list(entries.values()),
+        bozo_reason=bozo_reason,
+    )
+
+
+def _bozo_reason(parsed) -> str:
+    if not parsed.get("bozo"):
+        return ""
+    exc = parsed.get("bozo_exception")
+    return f"{type(exc).__name__}: {exc}" if exc else "malformed document"
+
+
+def _not_a_feed_reason(body: bytes, bozo_reason: str) -> str:
+    head = body[:2048].lower()
+    if not body.strip():
+        return "the document is empty"
+    if b"<html" in head or b"<!doctype html" in head:
+        return "the document is an HTML page, not an RSS or Atom feed"
+    if bozo_reason:
+        return f"not a readable feed ({bozo_reason})"
+    return "the document is not an RSS or Atom feed"
+
+
+def _parse_entry(raw, *, feed_url: str, site_url: str, site: str) -> ParsedEntry:
+    link = clean_url(raw.get("link", ""), base_url=feed_url) or ""
+    base_url = link or site_url or feed_url
+    content_html = sanitize_html(_raw_content(raw), base_url=base_url)
+    content_text = html_to_text(content_html)
+    title = _text(raw.get("title", "")) or _first_words(content_text) or "(untitled)"
+    sections = extract_sections(content_html)
+    content_hash = hashlib.sha256(f"{title}\n{content_html}".encode()).hexdigest()
+    guid = (raw.get("id") or "").strip()
+    return ParsedEntry(
+        identity=entry_identity(guid=guid, link=link, site=site, content_hash=content_hash),
+        guid=guid[:2000],
+        url=link[:2000],
+        title=title[:1000],
+        author=_text(raw.get("author", ""))[:300],
+        published_at=_datetime(raw.get("published_parsed") or raw.get("updated_parsed")),
+        content_html=content_html,
+        content_text=content_text,
+        summary=_summary(raw, content_text),
+        highlights=sections.highlights,
+        takeaway=sections.takeaway,
+        sources=sections.sources,
+        disclosure=sections.disclosure,
+        is_state_media=sections.is_state_media,
+        comments_url=(clean_url(raw.get("comments", ""), base_url=base_url) or "")[:2000],
+        comment_count=_count(raw.get("slash_comments")),
+        comment_feed_url=(clean_url(raw.get("wfw_commentrss", ""), base_url=base_url) or "")[:2000],
+        content_hash=content_hash,
+        categories=_categories(raw),
+    )
+
+
+def entry_identity(*, guid: str, link: str, site: str, content_hash: str) -> str:
+    """The article's natural key, hashed to a fixed width.
+
+    A guid that is an absolute URL is global, so two feeds of a site (or a guid and a bare link)
+    agree on it; any other guid is only unique within its site; then the link; then the content.
+    """
+    if guid and urlsplit(guid).scheme in ("http", "https") and urlsplit(guid).netloc:
+        key = f"url:{_normalize_url(guid)}"
+    elif guid:
+        key = f"guid:{site}|{guid}"
+    elif link:
+        key = f"url:{_normalize_url(link)}"
+    else:
+        key = f"hash:{content_hash}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _normalize_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return parts._replace(
+        scheme=parts.scheme.lower(), netloc=parts.netloc.lower(), fragment=""
+    ).geturl()
+
+
+def _raw_content(raw) -> str:
+    for content in raw.get("content", []):
+        if content.get("value"):
+            return _as_html(content.value, content.get("type", "text/html"))
+    detail = raw.get("summary_detail") or {}
+    return _as_html(raw.get("summary", ""), detail.get("type", "text/html"))
+
+
+def _as_html(value: str, mime: str) -> str:
+    if mime == "text/plain":
+        return "".join(f"<p>{html.escape(p.strip())}</p>" for p in value.split("\n\n") if p.strip())
+    return value
+
+
+def _summary(raw, content_text: str) -> str:
+    text = _text(raw.get("summary", "")) if raw.get("content") else ""
+    for tail in _ELLIPSIS_TAILS:
+        text = text.removesuffix(tail).rstrip()
+    text = text or content_text
+    if len(text) > SUMMARY_MAX_CHARS:
+        text = text[:SUMMARY_MAX_CHARS].rsplit(" ", 1)[0] + " …"
+    return text
+
+
+def _text(value: str) -> str:
+    return (
+        " ".join(html_to_text(value).split())
+        if "<" in value or "&" in value
+        else " ".join(value.split())
+    )
+
+
+def _first_words(text: str, limit: int = 12) -> str:
+    return " ".join(text.split()[:limit])
+
+
+def _datetime(parsed_time) -> datetime | None:
+    # feedparser normalizes every date it understands to a UTC struct_time.
+    if not parsed_time:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed_time), tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _count(value) -> int | None:
+    try:
+        count = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return count if count >= 0 else None
+
+
+def _categories(raw) -> list[str]:
+    seen: dict[str, None] = {}
+    for tag in raw.get("tags", []):
+        term = " ".join((tag.get("term") or tag.get("label") or "").split())
+        if term:
+            seen[term[:200]] = None
+    return list(seen)

@@ -1,0 +1,406 @@
+"""Writes and workflows of the articles app: adding feeds, fetching them, storing articles.
+
+Network I/O happens before any transaction opens; everything one fetch writes (articles, their
+feed links, the feed's state and the fetch log row) commits together or not at all.
+"""
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .fetching import FetchError, fetch_url
+from .models import Article, ArticleFeed, Feed, FeedFetch
+from .parsing import FeedParseError, ParsedEntry, parse_feed
+from .safety import UnsafeDocument
+
+logger = logging.getLogger(__name__)
+
+Outcome = FeedFetch.Outcome
+BATCH_SIZE = 500
+ENRICH_CHUNK = 200
+
+
+class FeedBusy(Exception):
+    """Another worker holds this feed's lock."""
+
+
+@dataclass
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changed_ids: tuple[int, ...] = ()  # created or with new content: what enrichment must see
+
+
+def feed_add(*, url: str, title: str = "") -> tuple[Feed, bool]:
+    """Register a feed by URL; returns (feed, created). Raises ValidationError on a bad URL."""
+    url = url.strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as exc:
+        raise ValidationError(f"not an http(s) URL: {url!r}") from exc
+    return Feed.objects.get_or_create(url=url, defaults={"title": title})
+
+
+def feed_for_file(*, path: Path) -> Feed:
+    """The feed a local file is ingested as. It is paused: only ``ingest`` reads files."""
+    feed, _ = Feed.objects.get_or_create(
+        url=path.resolve().as_uri(),
+        defaults={
+            "status": Feed.Status.PAUSED,
+            "paused_reason": "a local file, read only by `manage.py ingest`",
+        },
+    )
+    return feed
+
+
+def feed_fetch(*, feed_id: int) -> FeedFetch:
+    """Fetch one feed over HTTP and store what it carries, under a per-feed lock.
+
+    Every attempt leaves a FeedFetch row saying what happened; failures also move the feed's
+    next fetch back (exponential backoff, or the server's Retry-After) and pause it after
+    ``FEEDS["PAUSE_AFTER_ERRORS"]`` failures in a row or at once on 410 Gone.
+    """
+    lock_key, token = f"feed-fetch-lock:{feed_id}", uuid.uuid4().hex
+    if not cache.add(lock_key, token, timeout=settings.FEEDS["LOCK_SECONDS"]):
+        raise FeedBusy(f"feed {feed_id} is being fetched by another worker")
+    try:
+        feed = Feed.objects.get(pk=feed_id)
+        started_at = timezone.now()
+        try:
+            response = fetch_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        except FetchError as exc:
+            return _record_failure(
+                feed,
+                started_at=started_at,
+                outcome=exc.outcome,
+                message=str(exc),
+                url=exc.url,
+                http_status=exc.http_status,
+                bytes_received=exc.bytes_received,
+                retry_after=exc.retry_after,
+            )
+        moved_to = _follow_permanent_redirect(feed, response.permanent_url)
+        return feed_ingest_document(
+            feed=feed,
+            body=response.body,
+            source_url=response.url,
+            content_type=response.content_type,
+            http_status=response.status,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            started_at=started_at,
+            note=moved_to,
+        )
+    finally:
+        if cache.get(lock_key) == token:
+            cache.delete(lock_key)
+
+
+def feed_ingest_document(
+    *,
+    feed: Feed,
+    body: bytes,
+    source_url: str = "",
+    content_type: str = "",
+    http_status: int | None = None,
+    etag: str = "",
+    last_modified: str = "",
+    started_at: datetime | None = None,
+    note: str = "",
+) -> FeedFetch:
+    """Store a fetched (or read) feed document: parse, upsert its articles, log the attempt.
+
+    A 304 (``http_status=304``) or a body identical to the last one skips parsing entirely.
+    """
+    started_at = started_at or timezone.now()
+    source_url = source_url or feed.url
+    size = len(body)
+    log = {"url": source_url, "http_status": http_status, "bytes_received": size}
+    if http_status == 304:
+        return _record_success(
+            feed, started_at=started_at, outcome=Outcome.NOT_MODIFIED, message=note, **log
+        )
+    body_hash = hashlib.sha256(body).hexdigest()
+    if body_hash == feed.body_hash:
+        return _record_success(
+            feed,
+            started_at=started_at,
+            outcome=Outcome.UNCHANGED_BODY,
+            message=note,
+            validators=(etag, last_modified),
+            **log,
+        )
+    try:
+        parsed = parse_feed(body, url=source_url, content_type=content_type)
+    except UnsafeDocument as exc:
+        return _record_failure(
+            feed, started_at=started_at, outcome=Outcome.UNSAFE_DOCUMENT, message=str(exc), **log
+        )
+    except FeedParseError as exc:
+        return _record_failure(
+            feed, started_at=started_at, outcome=Outcome.PARSE_ERROR, message=str(exc), **log
+        )
+
+    now = timezone.now()
+    with transaction.atomic():
+        counts = articles_upsert(feed=feed, entries=parsed.entries, now=now)
+        feed.title = feed.title or parsed.title[:500]
+        feed.site_url = feed.site_url or parsed.site_url[:2000]
+        feed.body_hash = body_hash
+        feed.etag, feed.last_modified = etag[:500], last_modified[:100]
+        fetch = _record_success(
+            feed,
+            started_at=started_at,
+            outcome=Outcome.NEW_CONTENT,
+            message="; ".join(m for m in (note, _bozo_note(parsed.bozo_reason)) if m),
+            entries_seen=len(parsed.entries),
+            entries_created=counts.created,
+            entries_updated=counts.updated,
+            **log,
+        )
+        if counts.changed_ids:
+            ids = list(counts.changed_ids)
+            transaction.on_commit(lambda: articles_enqueue_enrichment(article_ids=ids))
+    return fetch
+
+
+def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) -> UpsertCounts:
+    """Create or update the articles of one feed document, in bulk, on their natural key.
+
+    An article already stored under the same identity, or failing that under the same URL, is
+    updated only when a field the feed sets has changed; every article is linked to ``feed``
+    with that feed's categories for it.
+    """
+    counts = UpsertCounts()
+    changed: list[int] = []
+    for start in range(0, len(entries), BATCH_SIZE):
+        batch = entries[start : start + BATCH_SIZE]
+        existing = _existing_articles(batch)
+        to_create, to_update, update_fields, linked = [], [], set(), []
+        for entry in batch:
+            article = existing.get(entry.identity) or existing.get(("url", entry.url))
+            if article is None:
+                article = Article(identity=entry.identity, first_seen_at=now, updated_at=now)
+                _assign(article, entry.article_fields())
+                to_create.append(article)
+            else:
+                diff = _changed_fields(article, entry)
+                if diff:
+                    if "content_hash" in diff:
+                        changed.append(article.pk)
+                    _assign(article, {name: getattr(entry, name) for name in diff})
+                    article.updated_at = now
+                    update_fields.update(diff, {"updated_at"})
+                    to_update.append(article)
+                else:
+                    counts.unchanged += 1
+            linked.append((article, entry.categories))
+        created = _create_articles(to_create)
+        changed.extend(a.pk for a in created)
+        if to_update:
+            Article.objects.bulk_update(to_update, sorted(update_fields), batch_size=BATCH_SIZE)
+        counts.created += len(to_create)
+        counts.updated += len(to_update)
+        _link_to_feed(feed, linked, now)
+    counts.changed_ids = tuple(changed)
+    return counts
+
+
+def articles_enqueue_enrichment(*, article_ids: list[int]) -> None:
+    """Hand new or edited articles to the tracker's extraction, in chunks."""
+    from tracker.tasks import enrich_articles  # the tracker builds on articles, not the reverse
+
+    for start in range(0, len(article_ids), ENRICH_CHUNK):
+        enrich_articles.delay(article_ids[start : start + ENRICH_CHUNK])
+
+
+def feeds_claim_due(*, now: datetime | None = None) -> list[int]:
+    """Claim the feeds due for a fetch, so a second scheduler run does not claim them again.
+
+    Each claim is a conditional update that moves ``next_fetch_at`` past the lock window; only the
+    run whose update touched the row enqueues that feed.
+    """
+    now = now or timezone.now()
+    claimed = []
+    hold_until = now + timedelta(seconds=settings.FEEDS["LOCK_SECONDS"])
+    for feed_id, next_fetch_at in Feed.objects.due(now).values_list("id", "next_fetch_at"):
+        rows = Feed.objects.filter(pk=feed_id, next_fetch_at=next_fetch_at).update(
+            next_fetch_at=hold_until
+        )
+        if rows:
+            claimed.append(feed_id)
+    return claimed
+
+
+def feed_pause(*, feed: Feed, reason: str) -> None:
+    feed.status, feed.paused_reason = Feed.Status.PAUSED, reason[:500]
+    feed.save(update_fields=["status", "paused_reason", "updated_at"])
+
+
+def feed_resume(*, feed: Feed) -> None:
+    """Resume a paused feed: its error count starts again and it is due at once."""
+    feed.status, feed.paused_reason = Feed.Status.ACTIVE, ""
+    feed.consecutive_errors, feed.next_fetch_at = 0, timezone.now()
+    feed.save(
+        update_fields=[
+            "status", "paused_reason", "consecutive_errors", "next_fetch_at", "updated_at"
+        ]
+    )  # fmt: skip
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _existing_articles(batch: list[ParsedEntry]) -> dict:
+    found: dict = {}
+    for article in Article.objects.filter(identity__in=[e.identity for e in batch]):
+        found[article.identity] = article
+    missing_urls = [e.url for e in batch if e.url and e.identity not in found]
+    if missing_urls:
+        for article in Article.objects.filter(url__in=missing_urls).order_by("id"):
+            found.setdefault(("url", article.url), article)
+    return found
+
+
+def _changed_fields(article: Article, entry: ParsedEntry) -> list[str]:
+    return [
+        name
+        for name in ParsedEntry.ARTICLE_FIELDS
+        if getattr(article, name) != getattr(entry, name)
+    ]
+
+
+def _assign(article: Article, values: dict) -> None:
+    for name, value in values.items():
+        setattr(article, name, value)
+
+
+def _create_articles(articles: list[Article]) -> list[Article]:
+    if not articles:
+        return []
+    try:
+        with transaction.atomic():
+            return Article.objects.bulk_create(articles, batch_size=BATCH_SIZE)
+    except IntegrityError:
+        # Another feed carrying the same post committed it first; fall back to one at a time.
+        created = []
+        for article in articles:
+            existing = Article.objects.filter(identity=article.identity).first()
+            if existing is None:
+                article.save()
+                created.append(article)
+            else:
+                article.pk = existing.pk
+        return created
+
+
+def _link_to_feed(feed: Feed, linked: list[tuple[Article, list[str]]], now: datetime) -> None:
+    ArticleFeed.objects.bulk_create(
+        [
+            ArticleFeed(
+                article=article, feed=feed, categories=cats, first_seen_at=now, last_seen_at=now
+            )
+            for article, cats in linked
+        ],
+        update_conflicts=True,
+        unique_fields=["article", "feed"],
+        update_fields=["categories", "last_seen_at"],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _follow_permanent_redirect(feed: Feed, permanent_url: str | None) -> str:
+    """Move the feed to where a 301/308 chain says it now lives, unless that URL is taken."""
+    if not permanent_url or permanent_url == feed.url:
+        return ""
+    other = Feed.objects.filter(url=permanent_url).exclude(pk=feed.pk).first()
+    if other:
+        return f"permanently redirected to {permanent_url}, already tracked as feed #{other.pk}"
+    old_url, feed.url = feed.url, permanent_url
+    feed.save(update_fields=["url", "updated_at"])
+    return f"moved permanently from {old_url}"
+
+
+def _bozo_note(reason: str) -> str:
+    return f"malformed feed, kept what it yields ({reason})" if reason else ""
+
+
+def _record_success(
+    feed: Feed,
+    *,
+    started_at: datetime,
+    outcome: str,
+    message: str = "",
+    validators: tuple[str, str] | None = None,
+    **log,
+) -> FeedFetch:
+    now = timezone.now()
+    if validators and any(validators):
+        feed.etag, feed.last_modified = validators[0][:500], validators[1][:100]
+    feed.last_fetched_at = now
+    feed.next_fetch_at = now + timedelta(minutes=feed.fetch_interval_minutes)
+    feed.consecutive_errors, feed.last_error = 0, ""
+    feed.save()
+    return FeedFetch.objects.create(
+        feed=feed,
+        started_at=started_at,
+        finished_at=now,
+        outcome=outcome,
+        error_message=message,
+        **log,
+    )
+
+
+def _record_failure(
+    feed: Feed,
+    *,
+    started_at: datetime,
+    outcome: str,
+    message: str,
+    retry_after: timedelta | None = None,
+    **log,
+) -> FeedFetch:
+    """Log a failed attempt and schedule the next one; what is already stored stays as it was."""
+    now = timezone.now()
+    limits = settings.FEEDS
+    feed.consecutive_errors += 1
+    backoff = timedelta(
+        minutes=min(
+            feed.fetch_interval_minutes * 2 ** (feed.consecutive_errors - 1),
+            limits["MAX_BACKOFF_MINUTES"],
+        )
+    )
+    if retry_after is not None:
+        backoff = min(retry_after, timedelta(minutes=limits["MAX_RETRY_AFTER_MINUTES"]))
+    feed.last_fetched_at = now
+    feed.next_fetch_at = now + backoff
+    feed.last_error = message[:2000]
+    if log.get("http_status") == 410:
+        feed.status = Feed.Status.PAUSED
+        feed.paused_reason = "the server says the feed is gone (HTTP 410)"
+    elif feed.consecutive_errors >= limits["PAUSE_AFTER_ERRORS"] and not feed.is_paused:
+        feed.status = Feed.Status.PAUSED
+        feed.paused_reason = (
+            f"paused automatically after {feed.consecutive_errors} failed fetches in a row"
+        )
+    feed.save()
+    logger.warning("feed %s (%s): %s: %s", feed.pk, feed.url, outcome, message)
+    return FeedFetch.objects.create(
+        feed=feed,
+        started_at=started_at,
+        finished_at=now,
+        outcome=outcome,
+        error_message=message,
+        **log,
+    )

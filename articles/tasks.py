@@ -1,0 +1,45 @@
+"""Celery tasks of the articles app: thin wrappers that take primary keys and call services."""
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# The database being unreachable is transient; the fetch's own failures are not retried here,
+# they are logged and rescheduled per feed by the service (backoff, Retry-After, pause).
+DB_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=DB_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def fetch_feed(self, feed_id: int) -> str:
+    try:
+        fetch = services.feed_fetch(feed_id=feed_id)
+    except services.FeedBusy as exc:
+        logger.info("skipped: %s", exc)
+        return "busy"
+    return fetch.outcome
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def fetch_due_feeds() -> int:
+    """Run every minute by beat: enqueue a fetch for each feed that is due, once."""
+    with transaction.atomic():
+        feed_ids = services.feeds_claim_due()
+        for feed_id in feed_ids:
+            transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
+    return len(feed_ids)

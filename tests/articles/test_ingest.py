@@ -1,0 +1,314 @@
+"""Parsing, cleaning and storing feed documents: the shared seed feed and documents of our own."""
+
+import re
+import resource
+import time
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+import pytest
+
+from articles.models import Article, ArticleFeed, Feed, FeedFetch
+from articles.services import feed_ingest_document
+
+from .feeds import (
+    BILLION_LAUGHS,
+    EXTERNAL_DTD,
+    SHARED_EARLIER,
+    SHARED_FEED,
+    XXE,
+    item,
+    rss,
+    shared_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+Outcome = FeedFetch.Outcome
+NS = {
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "slash": "http://purl.org/rss/1.0/modules/slash/",
+}
+STATE_MEDIA_SLUGS = {
+    "china-turns-rare-earths-into-machines-1700-permanent-magnet-motors-signal-a-quiet-industrial-scale-up",
+    "chinas-wind-solar-capacity-tops-1-8-tw-a-scale-signal-the-west-should-not-ignore",
+    "first-fully-domestic-high-temp-high-field-magnetometer-goes-live-in-baotou",
+    "shenghe-resources-signals-overseas-expansion-and-compliance-focus-at-annual-meeting",
+    "rare-earths-move-beyond-metals-as-cross-sector-innovation-drives-industrial-upgrading",
+    "china-claims-major-advances-in-wind-scale-and-smart-reliability-but-coal-still-runs-the-grid",
+    "downstream-dominance-chinas-northern-rare-earths-claims-technology-breakthroughs-as-it-pushes-deeper-into-advanced-applications",
+}
+
+
+@pytest.fixture
+def feed():
+    return Feed.objects.create(url="https://rareearthexchanges.com/category/clean-energy/feed/")
+
+
+def ingest(feed, body, **kwargs):
+    fetch = feed_ingest_document(feed=feed, body=body, **kwargs)
+    feed.refresh_from_db()
+    return fetch
+
+
+def slug(url):
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def expected_items(body: bytes):
+    """What the feed says, read with the standard library's XML parser (no project code)."""
+    root = ET.fromstring(body)
+    for node in root.findall("./channel/item"):
+        yield {
+            "title": node.findtext("title"),
+            "url": node.findtext("link"),
+            "comments_url": node.findtext("comments"),
+            "published_at": datetime.strptime(
+                node.findtext("pubDate"), "%a, %d %b %Y %H:%M:%S %z"
+            ).astimezone(UTC),
+            "comment_count": int(node.findtext("slash:comments", namespaces=NS)),
+            "comment_feed_url": node.findtext("{http://wellformedweb.org/CommentAPI/}commentRss"),
+        }
+
+
+def test_shared_feed_stores_every_post_with_its_fields(feed):
+    body = shared_bytes(SHARED_FEED)
+    fetch = ingest(feed, body)
+
+    assert fetch.outcome == Outcome.NEW_CONTENT
+    assert (fetch.entries_seen, fetch.entries_created, fetch.entries_updated) == (25, 25, 0)
+    assert Article.objects.count() == 25
+    for expected in expected_items(body):
+        article = Article.objects.get(url=expected["url"])
+        for field, value in expected.items():
+            assert getattr(article, field) == value, (field, expected["url"])
+    assert feed.title == "Clean Energy Technology | Rare Earth Exchanges"
+    assert feed.site_url.rstrip("/") == "https://rareearthexchanges.com"
+
+
+def test_shared_feed_sections_are_extracted(feed):
+    ingest(feed, shared_bytes(SHARED_FEED))
+    articles = list(Article.objects.all())
+
+    assert all(len(a.highlights) >= 3 for a in articles)
+    assert {slug(a.url) for a in articles if a.is_state_media} == STATE_MEDIA_SLUGS
+    assert all(a.disclosure for a in articles if a.is_state_media)
+    assert sum(bool(a.takeaway) for a in articles) >= 10
+    assert sum(bool(a.sources) for a in articles) >= 8
+    recycle = Article.objects.get(url__contains="you-cant-recycle-your-way-out")
+    assert len(recycle.highlights) == 7
+    assert recycle.highlights[2].startswith("Recycling rates remain below 1% globally")
+    assert recycle.takeaway.startswith("Recycling is a pillar, not a panacea.")
+    assert recycle.sources == ["The New York Times, Opinion"]
+    assert "(opens in a new tab)" not in recycle.content_html + recycle.content_text
+    assert 'rel="noopener noreferrer nofollow"' in recycle.content_html
+    assert recycle.tags == ["Clean Energy Technology"]
+
+
+def test_earlier_fetch_then_full_feed_adds_new_posts_and_updates_comment_counts(feed):
+    first = ingest(feed, shared_bytes(SHARED_EARLIER))
+    assert (first.entries_created, first.entries_updated) == (15, 0)
+    britain = Article.objects.get(url__contains="britains-rare-earth-reckoning")
+    assert britain.comment_count == 0
+    first_seen = britain.first_seen_at
+
+    second = ingest(feed, shared_bytes(SHARED_FEED))
+
+    assert (second.entries_seen, second.entries_created, second.entries_updated) == (25, 10, 2)
+    assert second.entries_unchanged == 13
+    assert Article.objects.count() == 25
+    britain.refresh_from_db()
+    assert britain.comment_count == 3
+    assert britain.first_seen_at == first_seen
+    assert Article.objects.get(url__contains="the-paradox-of-visibility").comment_count == 2
+
+
+def test_refetch_makes_no_duplicates_and_changes_nothing(feed):
+    body = shared_bytes(SHARED_FEED)
+    ingest(feed, body)
+    before = list(Article.objects.order_by("id").values())
+
+    again = ingest(feed, body)
+    assert again.outcome == Outcome.UNCHANGED_BODY
+
+    feed.body_hash = ""  # force a full parse of the same document
+    feed.save()
+    reparsed = ingest(feed, body)
+    assert reparsed.outcome == Outcome.NEW_CONTENT
+    assert (reparsed.entries_created, reparsed.entries_updated, reparsed.entries_unchanged) == (
+        0,
+        0,
+        25,
+    )
+    assert list(Article.objects.order_by("id").values()) == before
+    assert ArticleFeed.objects.count() == 25
+
+
+def test_second_category_feed_repeating_posts_adds_only_its_new_posts(feed):
+    body = shared_bytes(SHARED_FEED)
+    ingest(feed, body)
+    root = ET.fromstring(body)
+    channel = root.find("channel")
+    items = channel.findall("item")
+    for node in items[5:]:
+        channel.remove(node)  # the other category feed carries five of the same posts...
+    for node in items[:5]:
+        node.find("category").text = "Policy"
+    for n in (1, 2):  # ...and two of its own
+        node = ET.SubElement(channel, "item")
+        url = f"https://rareearthexchanges.com/news/policy-only-{n}/"
+        for tag, text in [("title", f"Policy-only post {n}"), ("link", url), ("guid", url),
+                          ("category", "Policy"), ("description", "<p>Tariffs and floors.</p>")]:
+            ET.SubElement(node, tag).text = text
+    policy_feed = Feed.objects.create(url="https://rareearthexchanges.com/category/policy/feed/")
+
+    fetch = ingest(policy_feed, ET.tostring(root, encoding="utf-8"))
+
+    assert (fetch.entries_seen, fetch.entries_created, fetch.entries_updated) == (7, 2, 0)
+    assert Article.objects.count() == 27
+    shared_post = Article.objects.get(url=items[0].findtext("link"))
+    assert set(shared_post.feeds.all()) == {feed, policy_feed}
+    assert shared_post.tags == ["Clean Energy Technology", "Policy"]
+
+
+def test_edited_post_updates_its_row(feed):
+    ingest(feed, rss(item(1, body="<p>First version: 40% stake.</p>"), item(2)))
+    article = Article.objects.get(url__endswith="/posts/1/")
+    first_seen, first_hash = article.first_seen_at, article.content_hash
+
+    fetch = ingest(feed, rss(item(1, body="<p>Corrected: a 30% stake.</p>"), item(2)))
+
+    assert (fetch.entries_created, fetch.entries_updated, fetch.entries_unchanged) == (0, 1, 1)
+    article.refresh_from_db()
+    assert "Corrected: a 30% stake." in article.content_text
+    assert article.content_hash != first_hash
+    assert article.first_seen_at == first_seen
+    assert article.updated_at > first_seen
+
+
+def test_identity_falls_back_from_guid_to_site_guid_to_link_to_content(feed):
+    ingest(
+        feed,
+        rss(
+            item(1, guid="post-1"),  # not a URL: unique within the site
+            item(2, guid=""),  # no guid: the link
+            item(3, guid="", link="", title="Untitled-link post", body="<p>Only text.</p>"),
+        ),
+    )
+    assert Article.objects.count() == 3
+    other_site = Feed.objects.create(url="https://elsewhere.example.net/feed/")
+    fetch = ingest(
+        other_site,
+        rss(item(1, guid="post-1", link="https://elsewhere.example.net/1/"),
+            link="https://elsewhere.example.net"),
+    )
+    assert fetch.entries_created == 1, "the same non-URL guid on another site is another post"
+    again = ingest(
+        other_site,
+        rss(item(3, guid="", link="", title="Untitled-link post", body="<p>Only text.</p>")),
+    )
+    assert again.entries_created == 0, "same content, no guid and no link: the same post"
+
+
+def test_malformed_feed_keeps_what_it_yields_and_logs_why(feed):
+    body = rss(item(1), item(2), item(3)).replace(b"</channel></rss>", b"")
+    body = body.replace(b"<title>Post number 3</title>", b"<title>Post & number 3</title>")
+
+    fetch = ingest(feed, body)
+
+    assert fetch.outcome == Outcome.NEW_CONTENT
+    assert fetch.entries_created >= 2
+    assert "malformed feed" in fetch.error_message
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"", "empty"),
+        (b"<!DOCTYPE html><html><body><h1>Not a feed</h1></body></html>", "HTML page"),
+        (b"\x00\x01\x02 binary garbage \xff\xfe", "not"),
+        (b'<?xml version="1.0"?><catalog><book/></catalog>', "not an RSS or Atom"),
+    ],
+)
+def test_broken_document_is_recorded_and_loses_nothing(feed, body, reason):
+    ingest(feed, rss(item(1), item(2)))
+    stored = list(Article.objects.order_by("id").values())
+
+    fetch = ingest(feed, body)
+
+    assert fetch.outcome == Outcome.PARSE_ERROR
+    assert reason in fetch.error_message
+    assert feed.consecutive_errors == 1
+    assert feed.last_error == fetch.error_message
+    assert list(Article.objects.order_by("id").values()) == stored
+
+
+def test_billion_laughs_is_refused_fast_with_bounded_memory(feed):
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+
+    fetch = ingest(feed, BILLION_LAUGHS)
+
+    assert time.monotonic() - started < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 50 * 1024  # KiB
+    assert fetch.outcome == Outcome.UNSAFE_DOCUMENT
+    assert "entities" in fetch.error_message
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", [XXE, EXTERNAL_DTD])
+def test_external_entities_and_dtds_are_refused_and_leak_nothing(feed, body):
+    fetch = ingest(feed, body)
+
+    assert fetch.outcome == Outcome.UNSAFE_DOCUMENT
+    assert Article.objects.count() == 0
+    assert "root:" not in fetch.error_message
+
+
+def test_entity_text_inside_an_article_is_not_a_declaration(feed):
+    body = rss(item(1, body="<p>Parsers once expanded &lt;!ENTITY x ...&gt; blindly.</p>"))
+    assert ingest(feed, body).outcome == Outcome.NEW_CONTENT
+
+
+def test_rss1_atom_and_declared_encodings_are_read(feed):
+    rdf = """<?xml version="1.0" encoding="ISO-8859-1"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://rdf.example.org/"><title>RDF feed</title>
+<link>https://rdf.example.org/</link><description>d</description></channel>
+<item rdf:about="https://rdf.example.org/a"><title>Caf\xe9 \xe0 Baotou</title>
+<link>https://rdf.example.org/a</link><description>Prix r\xe9duits de 5%</description></item>
+</rdf:RDF>""".encode("iso-8859-1")
+    atom = """<?xml version="1.0" encoding="UTF-16"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom feed</title>
+<link href="https://atom.example.org/"/><id>urn:uuid:feed</id><updated>2026-02-05T10:00:00Z</updated>
+<entry><title>Ministerial in Washington — 4 February</title><id>tag:atom.example.org,2026:1</id>
+<link href="https://atom.example.org/1"/><updated>2026-02-05T10:00:00Z</updated>
+<author><name>A. Writer</name></author>
+<content type="html">&lt;p&gt;Price floors &amp;amp; tariffs.&lt;/p&gt;</content></entry></feed>""".encode("utf-16")
+
+    assert ingest(feed, rdf).entries_created == 1
+    atom_feed = Feed.objects.create(url="https://atom.example.org/feed")
+    assert ingest(atom_feed, atom).entries_created == 1
+
+    cafe = Article.objects.get(url="https://rdf.example.org/a")
+    assert cafe.title == "Café à Baotou"
+    assert cafe.content_text == "Prix réduits de 5%"
+    entry = Article.objects.get(url="https://atom.example.org/1")
+    assert entry.title == "Ministerial in Washington — 4 February"
+    assert entry.author == "A. Writer"
+    assert entry.published_at == datetime(2026, 2, 5, 10, tzinfo=UTC)
+    assert entry.content_html == "<p>Price floors &amp; tariffs.</p>"
+
+
+def test_hostile_markup_never_reaches_storage(feed):
+    body = (
+        '<p onclick="steal()">Hi <a href="java\tscript:alert(1)">x</a>'
+        '<a href="https://ok.example/?utm_source=rss&amp;id=7">ok</a></p>'
+        "<script>alert(1)</script><svg onload=alert(1)><a xlink:href='javascript:1'>s</a></svg>"
+        '<img src="https://t.example/p.gif" width="1" height="1">'
+    )
+    ingest(feed, rss(item(1, body=body)))
+    html = Article.objects.get().content_html
+
+    assert not re.search(r"script|onclick|onload|svg|alert", html, re.I)
+    assert 'href="https://ok.example/?id=7"' in html
+    assert "t.example" not in html
