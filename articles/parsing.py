@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from .cleaning import clean_url, html_to_text, sanitize_html
+from .cleaning import clean_html_to_text, clean_url, html_to_text, sanitize_html
 from .safety import check_document_safety
 from .sections import extract_sections
 
@@ -122,7 +122,7 @@ def _parse_entry(raw, *, feed_url: str, site_url: str, site: str) -> ParsedEntry
     link = clean_url(raw.get("link", ""), base_url=feed_url) or ""
     base_url = link or site_url or feed_url
     content_html = sanitize_html(_raw_content(raw), base_url=base_url)
-    content_text = html_to_text(content_html)
+    content_text = clean_html_to_text(content_html)
     title = _text(raw.get("title", "")) or _first_words(content_text) or "(untitled)"
     sections = extract_sections(content_html)
     content_hash = hashlib.sha256(f"{title}\n{content_html}".encode()).hexdigest()

@@ -37,7 +37,9 @@ def test_conditional_get_turns_the_second_fetch_into_not_modified(loopback, make
     def conditional(request):
         if request.headers.get("If-None-Match") == '"v1"':
             return Response(304)
-        return Response(200, {**RSS_TYPE, "ETag": '"v1"', "Last-Modified": "Mon, 02 Feb 2026"}, BODY)
+        return Response(
+            200, {**RSS_TYPE, "ETag": '"v1"', "Last-Modified": "Mon, 02 Feb 2026"}, BODY
+        )
 
     loopback.route("/feed.xml", conditional)
     feed = make_feed()

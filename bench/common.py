@@ -1,0 +1,67 @@
+"""Shared set-up for the benchmarks: Django on a throwaway test database, and timing helpers."""
+
+import os
+import platform
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def setup_django():
+    """Configure Django and create a test database (``test_<name>``) that is dropped at exit."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reex.settings.test")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_databases, teardown_databases
+
+    config = setup_databases(verbosity=0, interactive=False)
+    import atexit
+
+    atexit.register(teardown_databases, config, verbosity=0)
+
+
+def best_of(fn, *, repeat: int = 5, setup=None) -> float:
+    """The fastest of ``repeat`` runs, in seconds; ``setup`` runs untimed before each."""
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def median_of(fn, *, repeat: int = 5, setup=None) -> float:
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def machine() -> str:
+    from django.conf import settings
+
+    db = "PostgreSQL" if settings.IS_POSTGRES else "SQLite"
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{db}, {datetime.now(UTC):%Y-%m-%d}"
+    )
+
+
+@contextmanager
+def section(title: str):
+    print(f"\n## {title}", flush=True)
+    yield

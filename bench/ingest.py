@@ -1,0 +1,109 @@
+"""Ingest benchmark: ratios measured side by side in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reex .venv/bin/python bench/ingest.py
+
+1. Full ingest of the shared seed feed (parse, sanitize, sections, upsert, extraction) divided by
+   ``feedparser.parse`` with default options of the same bytes. Target <= 1.5.
+2. An unchanged re-fetch of the same feed divided by the full ingest. Target <= 0.1.
+3. Backfill of a generated 5,000-entry feed in one process, entries per second. Target >= 500.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SHARED, best_of, machine, setup_django  # noqa: E402
+
+
+def generated_feed(entries: int) -> bytes:
+    """A WordPress-like feed with ``entries`` posts of about the seed's shape (made-up text)."""
+    items = []
+    for n in range(entries):
+        body = (
+            "<h3>Highlights</h3><ul>"
+            f"<li>Output reached {n % 90 + 10}% of plan in quarter {n % 4 + 1}.</li>"
+            f"<li>The agency approved up to ${n % 20 + 1} billion in loans.</li></ul>"
+            + "".join(
+                f"<p>Paragraph {p} of post {n} on separation capacity, magnets and prices; "
+                f"shipments of {n * 3 + p} tonnes were reported by the company.</p>"
+                for p in range(6)
+            )
+            + f"<h3>REEx Take</h3><p>Post {n} matters for supply chains.</p>"
+            "<p>Source: Example Wire</p>"
+        )
+        items.append(
+            f"<item><title>Generated post {n}</title>"
+            f"<link>https://bench.example.org/posts/{n}/</link>"
+            f'<guid isPermaLink="false">https://bench.example.org/?p={n}</guid>'
+            f"<pubDate>Mon, 02 Feb 2026 10:00:00 +0000</pubDate>"
+            f"<category><![CDATA[Bench]]></category>"
+            f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+            f"<slash:comments>{n % 5}</slash:comments></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:slash="http://purl.org/rss/1.0/modules/slash/"><channel>'
+        "<title>Bench</title><link>https://bench.example.org</link><description>b</description>"
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--backfill", type=int, default=5000)
+    args = parser.parse_args()
+
+    setup_django()
+    import feedparser
+
+    from articles.models import Article, Feed
+    from articles.services import feed_ingest_document
+
+    seed = (SHARED / "feeds" / "rareearthexchanges-clean-energy.xml").read_bytes()
+    feed = Feed.objects.create(url="https://bench.example.org/seed/feed/")
+
+    def reset():
+        Article.objects.all().delete()
+        Feed.objects.filter(pk=feed.pk).update(body_hash="")
+        feed.body_hash = ""
+
+    def full_ingest():
+        fetch = feed_ingest_document(feed=feed, body=seed)
+        assert fetch.entries_created == 25, fetch
+
+    def unchanged_refetch():
+        fetch = feed_ingest_document(feed=feed, body=seed)
+        assert fetch.outcome == "unchanged_body", fetch
+
+    parse_s = best_of(lambda: feedparser.parse(seed), repeat=args.repeat)
+    ingest_s = best_of(full_ingest, repeat=args.repeat, setup=reset)
+    refetch_s = best_of(unchanged_refetch, repeat=args.repeat)
+
+    reset()
+    body = generated_feed(args.backfill)
+    backfill_feed = Feed.objects.create(url="https://bench.example.org/backfill/feed/")
+    started = time.perf_counter()
+    fetch = feed_ingest_document(feed=backfill_feed, body=body)
+    backfill_s = time.perf_counter() - started
+    assert fetch.entries_created == args.backfill, fetch
+
+    print(f"# Ingest benchmark — {machine()}")
+    print(f"feedparser.parse(seed, defaults):   {parse_s * 1000:8.1f} ms")
+    print(f"full ingest of the seed feed:       {ingest_s * 1000:8.1f} ms")
+    print(f"unchanged re-fetch:                 {refetch_s * 1000:8.1f} ms")
+    print(f"backfill {args.backfill} entries ({len(body) / 1e6:.1f} MB): {backfill_s:8.2f} s")
+    print()
+    print("| measure | ratio / rate | target |")
+    print("| --- | --- | --- |")
+    print(f"| full ingest ÷ feedparser.parse | {ingest_s / parse_s:.2f}× | ≤ 1.5× |")
+    print(f"| unchanged re-fetch ÷ full ingest | {refetch_s / ingest_s:.3f}× | ≤ 0.1× |")
+    print(f"| backfill, one process | {args.backfill / backfill_s:.0f} entries/s | ≥ 500 |")
+
+
+if __name__ == "__main__":
+    main()
