@@ -84,9 +84,9 @@ class FeedFetch(models.Model):
 class Article(models.Model):
     """One post, whichever feeds carried it; identified by ``identity`` (see ``identity.py``)."""
 
-    identity = models.CharField(max_length=64, unique=True, editable=False)
+    identity = models.CharField(max_length=64, editable=False)
     guid = models.CharField(max_length=2000, blank=True)
-    url = models.URLField(max_length=2000, blank=True, db_index=True)
+    url = models.URLField(max_length=2000, blank=True)
     title = models.CharField(max_length=1000)
     author = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -98,7 +98,7 @@ class Article(models.Model):
     takeaway = models.TextField(blank=True)
     sources = models.JSONField(default=list, blank=True)
     disclosure = models.TextField(blank=True)
-    is_state_media = models.BooleanField(default=False, db_index=True)
+    is_state_media = models.BooleanField(default=False)
 
     comments_url = models.URLField(max_length=2000, blank=True)
     comment_count = models.PositiveIntegerField(null=True, blank=True)
@@ -115,9 +115,13 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        # Declared here rather than with unique=/db_index= so PostgreSQL gets no extra
+        # varchar_pattern_ops ("_like") indexes: nothing searches these by prefix.
         constraints = [
+            models.UniqueConstraint(fields=["identity"], name="article_identity_unique"),
             models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
         ]
+        indexes = [models.Index(fields=["url"], name="article_url_idx")]
 
     def __str__(self) -> str:
         return self.title
