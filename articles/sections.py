@@ -66,6 +66,8 @@ _STATE_TERM = re.compile(
     r"(?<!non-)(?<!non )\b(?:state|government|party)[- ]"
     r"(?:owned|affiliated|run|controlled|backed|linked|sponsored|media)\b"
     r"|\bofficial (?:chinese )?(?:media|press|outlet|news)"
+    r"|\b(?:owned|run|controlled|operated|funded) by (?:the )?(?:[a-z']+ )?"
+    r"(?:state|government|communist party)\b"
 )
 _MEDIA_TERM = re.compile(
     r"\b(?:media|outlets?|news|newspapers?|press|channels?|daily|dailies|agency|broadcasters?"

@@ -183,6 +183,8 @@ def test_heading_that_mentions_a_disclosure_is_not_a_notice():
         "Summarised from Chinese state media.",
         "Content from media affiliated with a Chinese state-owned enterprise.",
         "Distributed via WeChat and state-affiliated channels.",
+        "Condensed from outlets owned by the Chinese state.",
+        "Taken from a newspaper run by the Communist Party.",
     ],
 )
 def test_state_media_notices(notice):
