@@ -133,7 +133,10 @@ def _parse_entry(raw, *, feed_url: str, site_url: str, site: str) -> ParsedEntry
         url=link[:2000],
         title=title[:1000],
         author=_text(raw.get("author", ""))[:300],
-        published_at=_datetime(raw.get("published_parsed") or raw.get("updated_parsed")),
+        # dict.get: feedparser's own get() maps "updated" to "published" with a warning.
+        published_at=_datetime(
+            dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
+        ),
         content_html=content_html,
         content_text=content_text,
         summary=_summary(raw, content_text),

@@ -1,0 +1,56 @@
+"""Hundreds of hostile or broken feeds: no crash, every failure logged with its reason, and
+nothing already stored is lost."""
+
+from collections import Counter
+
+import pytest
+
+from articles.models import Article, Feed, FeedFetch
+from articles.tasks import fetch_feed
+from tests.loopback import Response
+
+from .feeds import item, rss
+from .hostile import corpus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_hostile_corpus_is_logged_and_loses_nothing(loopback, settings):
+    max_bytes = 256 * 1024
+    settings.FEEDS = {
+        **settings.FEEDS,
+        "MAX_BYTES": max_bytes,
+        "READ_TIMEOUT": 0.5,
+        "TOTAL_TIMEOUT": 1.0,
+        "CONNECT_TIMEOUT": 1.0,
+    }
+    # Every hostile feed first served a good document, so each has articles to lose.
+    cases = corpus(loopback, max_bytes=max_bytes)
+    assert len(cases) >= 200
+    feeds = []
+    for n, (_name, path, _outcomes) in enumerate(cases):
+        loopback.route(f"/good/{n}", Response(200, {"Content-Type": "application/rss+xml"},
+                                              rss(item(10_000 + n))))  # fmt: skip
+        feed = Feed.objects.create(url=loopback.url(f"/good/{n}"))
+        fetch_feed.delay(feed.pk).get()
+        Feed.objects.filter(pk=feed.pk).update(url=loopback.url(path))
+        feeds.append(feed)
+    stored = list(Article.objects.order_by("id").values_list("id", "content_hash"))
+    assert len(stored) == len(cases)
+
+    outcomes: Counter = Counter()
+    for feed, (name, _path, expected) in zip(feeds, cases, strict=True):
+        result = fetch_feed.delay(feed.pk).get()  # raises if the task crashed
+        fetch = FeedFetch.objects.filter(feed=feed).first()
+        assert result == fetch.outcome
+        assert fetch.outcome in expected, (name, fetch.outcome, fetch.error_message)
+        if fetch.outcome != FeedFetch.Outcome.NEW_CONTENT:
+            assert fetch.error_message, name
+            feed.refresh_from_db()
+            assert feed.last_error == fetch.error_message
+            assert feed.consecutive_errors == 1
+        outcomes[fetch.outcome] += 1
+
+    assert set(stored) <= set(Article.objects.values_list("id", "content_hash"))
+    print(dict(outcomes))
+    assert len(outcomes) >= 6, outcomes
