@@ -188,8 +188,7 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
         batch = entries[start : start + BATCH_SIZE]
         existing = _existing_articles(batch)
         to_create, to_update, update_fields, linked = [], [], set(), []
-        for entry in batch:
-            article = existing.get(entry.identity) or existing.get(("url", entry.url))
+        for entry, article in zip(batch, _match_existing(batch, existing), strict=True):
             if article is None:
                 article = Article(identity=entry.identity, first_seen_at=now, updated_at=now)
                 _assign(article, entry.article_fields())
@@ -271,6 +270,24 @@ def _existing_articles(batch: list[ParsedEntry]) -> dict:
         for article in Article.objects.filter(url__in=missing_urls).order_by("id"):
             found.setdefault(("url", article.url), article)
     return found
+
+
+def _match_existing(batch: list[ParsedEntry], existing: dict) -> list[Article | None]:
+    """The stored article of each entry: by identity, else by URL if no other entry has it.
+
+    One article is never matched twice in a batch: two posts of one document are two posts.
+    """
+    claimed = {existing[e.identity].pk for e in batch if e.identity in existing}
+    matches: list[Article | None] = []
+    for entry in batch:
+        article = existing.get(entry.identity)
+        if article is None:
+            candidate = existing.get(("url", entry.url))
+            if candidate is not None and candidate.pk not in claimed:
+                article = candidate
+                claimed.add(candidate.pk)
+        matches.append(article)
+    return matches
 
 
 def _changed_fields(article: Article, entry: ParsedEntry) -> list[str]:

@@ -319,3 +319,26 @@ def test_hostile_markup_never_reaches_storage(feed):
     assert not re.search(r"script|onclick|onload|svg|alert", html, re.I)
     assert 'href="https://ok.example/?id=7"' in html
     assert "t.example" not in html
+
+
+def test_one_stored_article_is_never_matched_by_two_entries(feed):
+    ingest(feed, rss(item(1, guid="post-a", link="https://feeds.example.org/posts/1/")))
+    stored = Article.objects.get()
+
+    # The link of the stored post now comes with a URL guid, next to the post's own guid.
+    fetch = ingest(
+        feed,
+        rss(
+            item(
+                2,
+                guid="https://feeds.example.org/posts/1/",
+                link="https://feeds.example.org/posts/1/",
+            ),
+            item(3, guid="post-a", link="https://feeds.example.org/posts/1/"),
+        ),
+    )
+
+    assert (fetch.entries_created, fetch.entries_updated) == (1, 1)
+    assert Article.objects.count() == 2
+    stored.refresh_from_db()
+    assert stored.title == "Post number 3"
