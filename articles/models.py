@@ -1,8 +1,11 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
-from .querysets import ArticleQuerySet, FeedQuerySet
+from .querysets import ArticleManager, FeedQuerySet
 
 
 class Feed(models.Model):
@@ -89,7 +92,7 @@ class Article(models.Model):
     url = models.URLField(max_length=2000, blank=True)
     title = models.CharField(max_length=1000)
     author = models.CharField(max_length=300, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
 
     content_html = models.TextField(blank=True, help_text="Sanitized HTML.")
     content_text = models.TextField(blank=True)
@@ -111,7 +114,12 @@ class Article(models.Model):
     first_seen_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = ArticleQuerySet.as_manager()
+    # Filled after ingest by articles.search.search_vectors_update (NULL: to be indexed), and
+    # reset by a trigger when the text changes (migration 0003); GIN-indexed. PostgreSQL only:
+    # always empty on SQLite, where search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -121,10 +129,21 @@ class Article(models.Model):
             models.UniqueConstraint(fields=["identity"], name="article_identity_unique"),
             models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
         ]
+        # article_newest_idx (published_at DESC NULLS LAST, id DESC) WHERE NOT is_hidden, the
+        # order of every reader list, is created by migration 0003: SQLite cannot declare
+        # NULLS LAST in an index.
         indexes = [models.Index(fields=["url"], name="article_url_idx")]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def slug(self) -> str:
+        """Readable words for the URL; the primary key alone identifies the article."""
+        return slugify(self.title)[:80].strip("-") or "article"
 
     @property
     def tags(self) -> list[str]:

@@ -1,6 +1,17 @@
+from datetime import UTC, date, datetime, time, timedelta
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+
+# Readers' order: newest first, undated posts last (served by the index article_newest_idx).
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
+
+# The columns a list of articles shows: the bodies stay in the database.
+LISTING_FIELDS = (
+    "id", "title", "summary", "published_at", "first_seen_at", "is_state_media", "disclosure",
+    "comment_count",
+)  # fmt: skip
 
 
 class FeedQuerySet(models.QuerySet):
@@ -21,3 +32,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def matching_identities(self, identities, urls=()):
         return self.filter(Q(identity__in=list(identities)) | Q(url__in=[u for u in urls if u]))
+
+    def published_between(self, start: date | None = None, end: date | None = None):
+        """Published on or after ``start`` and on or before ``end`` (UTC days), either optional."""
+        # Bounds on the column itself rather than ``__date``, so article_newest_idx serves.
+        qs = self
+        if start:
+            qs = qs.filter(published_at__gte=datetime.combine(start, time.min, tzinfo=UTC))
+        if end:
+            next_day = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+            qs = qs.filter(published_at__lt=next_day)
+        return qs
+
+    def for_listing(self):
+        return self.only(*LISTING_FIELDS)
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The search vector is kilobytes per row that only the database reads: never load it.
+        return super().get_queryset().defer("search_vector")

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
-from . import services
+from . import search, services
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +43,9 @@ def fetch_due_feeds() -> int:
         for feed_id in feed_ids:
             transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
     return len(feed_ids)
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def index_articles_for_search() -> int:
+    """Run every minute by beat: compute the search vectors of new and edited articles."""
+    return search.search_vectors_update()

@@ -1,0 +1,567 @@
+"""The policy record: who and what the articles are about, and the claims they make.
+
+Links between articles and entities, initiatives and topics carry their provenance: whether the
+machine or an editor made them, whether an editor confirmed or rejected them, what text matched,
+how confident the match was, and who decided when. Extraction only ever adds or refreshes
+undecided machine suggestions, so an editor's decision is never undone.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from . import claims
+from .querysets import ClaimQuerySet, LinkQuerySet
+
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
+
+
+def _validate_wikidata_id(value: str) -> None:
+    if value and not WIKIDATA_ID.fullmatch(value):
+        raise ValidationError("A Wikidata id looks like Q30.")
+
+
+def _validate_country(value: str) -> None:
+    if value and not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValidationError("Use a two-letter ISO 3166-1 code, such as US or CN.")
+
+
+def _validate_patterns(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        raise ValidationError("Patterns are a list of non-empty regular expressions.")
+    for pattern in value:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise ValidationError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+        if compiled.groupindex:
+            raise ValidationError(f"{pattern!r}: named groups are not allowed in a pattern.")
+
+
+def _validate_keywords(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(k, str) and k.strip() for k in value):
+        raise ValidationError("Keywords are a list of non-empty words or phrases.")
+
+
+class Entity(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Company"
+        GOVERNMENT_BODY = "government_body", "Government body"
+        PERSON = "person", "Person"
+        COUNTRY = "country", "Country or bloc"
+        ORGANIZATION = "organization", "Organization"
+        PUBLICATION = "publication", "Publication"
+        FACILITY = "facility", "Mine, plant or project"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    country = models.CharField(
+        max_length=2, blank=True, validators=[_validate_country], help_text="ISO 3166-1 alpha-2."
+    )
+    website = models.URLField(max_length=500, blank=True)
+    wikidata_id = models.CharField(max_length=20, blank=True, validators=[_validate_wikidata_id])
+    articles = models.ManyToManyField(
+        "articles.Article", through="Mention", related_name="entities", blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="entity_name_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntityAlias(models.Model):
+    """Another name the entity goes by; the entity's own name need not be repeated here."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=300)
+    exact = models.BooleanField(
+        default=False,
+        help_text="Match only with exactly this capitalization. Words in capitals (acronyms) "
+        "always match exactly.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name_plural = "entity aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("text"), name="entity_alias_text_ci_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="entity_alias_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        self.text = self.text.strip()
+        if InitiativeAlias.objects.filter(text__iexact=self.text).exists():
+            raise ValidationError({"text": "An initiative already goes by this name."})
+
+
+class Initiative(models.Model):
+    class Kind(models.TextChoices):
+        STOCKPILE = "stockpile", "Stockpile or reserve"
+        ALLIANCE = "alliance", "Alliance or forum"
+        TRADE_MECHANISM = "trade_mechanism", "Trade mechanism"
+        FINANCING_PROGRAMME = "financing_programme", "Financing programme"
+        STRATEGY = "strategy", "Strategy"
+        SUMMIT = "summit", "Summit"
+        AGREEMENT = "agreement", "Agreement"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ANNOUNCED = "announced", "Announced"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        ENDED = "ended", "Ended"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    acronym = models.CharField(
+        max_length=30, blank=True, help_text="Matched exactly as written: FORGE, not forge."
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
+    summary = models.TextField(blank=True)
+    official_url = models.URLField(max_length=500, blank=True)
+    announced_on = models.DateField(null=True, blank=True)
+    launched_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    sponsors = models.ManyToManyField(
+        Entity, through="InitiativeSponsor", related_name="sponsored_initiatives", blank=True
+    )
+    jurisdictions = models.ManyToManyField(
+        Entity, related_name="initiatives_in", blank=True, limit_choices_to={"kind": "country"}
+    )
+    related = models.ManyToManyField(
+        "self", through="InitiativeRelation", symmetrical=False, blank=True
+    )
+    patterns = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[_validate_patterns],
+        help_text="Regular expressions, matched as written (case included; add (?i) to ignore "
+        "case, at some cost in speed), for descriptions that refer to the initiative without "
+        "naming it, e.g. a figure followed by 'stockpile'. They only ever yield low-confidence "
+        "suggestions.",
+    )
+    articles = models.ManyToManyField(
+        "articles.Article", through="ArticleInitiative", related_name="initiatives", blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="initiative_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(launched_on__isnull=True)
+                | Q(announced_on__isnull=True)
+                | Q(launched_on__gte=F("announced_on")),
+                name="initiative_launched_after_announced",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(launched_on__isnull=True)
+                | Q(ended_on__gte=F("launched_on")),
+                name="initiative_ended_after_launched",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class InitiativeAlias(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=300)
+    exact = models.BooleanField(default=False, help_text=EntityAlias.exact.field.help_text)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name_plural = "initiative aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("text"), name="initiative_alias_text_ci_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="initiative_alias_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        self.text = self.text.strip()
+        if EntityAlias.objects.filter(text__iexact=self.text).exists():
+            raise ValidationError({"text": "An entity already goes by this name."})
+
+
+class InitiativeSponsor(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Leads it"
+        FUNDER = "funder", "Funds it"
+        PARTICIPANT = "participant", "Takes part"
+        SUPPLIER = "supplier", "Supplies it"
+        PARTNER = "partner", "Partner"
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="sponsorships"
+    )
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="sponsorships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.LEAD)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "entity", "role"], name="initiative_sponsor_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.role} {self.initiative_id}"
+
+
+class InitiativeRelation(models.Model):
+    class Kind(models.TextChoices):
+        SUCCESSOR_OF = "successor_of", "Successor of"
+        PART_OF = "part_of", "Part of"
+        COORDINATES_WITH = "coordinates_with", "Coordinates with"
+
+    from_initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="relations_from"
+    )
+    to_initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="relations_to"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_initiative", "to_initiative", "kind"],
+                name="initiative_relation_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_initiative=F("to_initiative")),
+                name="initiative_relation_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_initiative_id} {self.kind} {self.to_initiative_id}"
+
+
+class InitiativeFact(models.Model):
+    """A figure the reference data records about an initiative (its own words, sourced)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="facts")
+    label = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
+    unit = models.CharField(max_length=10, choices=claims.UNIT_CHOICES, blank=True)
+    note = models.TextField(blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["initiative", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "label"], name="initiative_fact_unique"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True, unit="") | (Q(value__isnull=False) & ~Q(unit="")),
+                name="initiative_fact_value_has_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Topic(models.Model):
+    """A reader-facing subject; articles are assigned to it by its rules, which editors edit.
+
+    An article belongs to the topic when it is linked to one of the topic's entities or
+    initiatives, or when the topic's keywords occur in it at least ``min_keyword_hits`` times.
+    """
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[_validate_keywords],
+        help_text="Words or phrases, matched as whole words; lowercase ones in any case.",
+    )
+    min_keyword_hits = models.PositiveSmallIntegerField(default=2)
+    entities = models.ManyToManyField(Entity, related_name="topics", blank=True)
+    initiatives = models.ManyToManyField(Initiative, related_name="topics", blank=True)
+    articles = models.ManyToManyField(
+        "articles.Article", through="ArticleTopic", related_name="topics", blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_keyword_hits__gte=1), name="topic_min_keyword_hits_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Link(models.Model):
+    """What every article link has: where it came from, and an editor's verdict on it."""
+
+    class Origin(models.TextChoices):
+        MACHINE = "machine", "Machine"
+        EDITOR = "editor", "Editor"
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.SUGGESTED, db_index=True
+    )
+    matched_text = models.CharField(max_length=300, blank=True)
+    confidence = models.FloatField(default=1.0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1),
+                name="%(class)s_confidence_range",
+            ),
+            # Suggested means undecided; a decision always says when it was taken.
+            models.CheckConstraint(
+                condition=Q(state="suggested", decided_at__isnull=True)
+                | (~Q(state="suggested") & Q(decided_at__isnull=False)),
+                name="%(class)s_decision_dated",
+            ),
+            # An editor who adds a link has decided on it.
+            models.CheckConstraint(
+                condition=~Q(origin="editor", state="suggested"),
+                name="%(class)s_editor_links_decided",
+            ),
+        ]
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state != self.State.SUGGESTED
+
+
+class ArticleInitiative(Link):
+    class Basis(models.TextChoices):
+        NAMED = "named", "Named in the article"
+        DESCRIBED = "described", "Described without its name"
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="article_links"
+    )
+    basis = models.CharField(max_length=10, choices=Basis.choices, default=Basis.NAMED)
+
+    history = HistoricalRecords()
+
+    class Meta(Link.Meta):
+        constraints = [
+            *Link.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["article", "initiative"], name="article_initiative_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["initiative", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.initiative_id} ({self.state})"
+
+
+class Mention(Link):
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    occurrences = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta(Link.Meta):
+        constraints = [
+            *Link.Meta.constraints,
+            models.UniqueConstraint(fields=["article", "entity"], name="mention_unique"),
+        ]
+        indexes = [models.Index(fields=["entity", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.entity_id} ({self.state})"
+
+
+class ArticleTopic(Link):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
+
+    class Meta(Link.Meta):
+        constraints = [
+            *Link.Meta.constraints,
+            models.UniqueConstraint(fields=["article", "topic"], name="article_topic_unique"),
+        ]
+        indexes = [models.Index(fields=["topic", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.topic_id} ({self.state})"
+
+
+class Claim(models.Model):
+    """A checkable statement, made in one or more articles (see ``appearances``).
+
+    The same figure about the same subject is one claim however many articles repeat it, so one
+    review covers every appearance. A claim without a figure is an attributed assertion
+    ("X says ...") and is one claim per distinct sentence.
+    """
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", "Unverified"
+        VERIFIED = "verified", "Verified"
+        DISPUTED = "disputed", "Disputed"
+        FALSE = "false", "False"
+
+    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    statement = models.TextField(help_text="The sentence, as the first article put it.")
+    figure_text = models.CharField(max_length=200, blank=True)
+    value = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
+    value_max = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
+    unit = models.CharField(max_length=10, choices=claims.UNIT_CHOICES, blank=True)
+    qualifier = models.CharField(
+        max_length=100, blank=True, help_text="What is counted, or what a price is per."
+    )
+    is_attributed = models.BooleanField(
+        default=False, help_text="Reported as someone's statement (says, claims, according to)."
+    )
+    subject_initiative = models.ForeignKey(
+        Initiative, on_delete=models.SET_NULL, null=True, blank=True, related_name="subject_of"
+    )
+    subject_entity = models.ForeignKey(
+        Entity, on_delete=models.SET_NULL, null=True, blank=True, related_name="subject_of"
+    )
+    initiatives = models.ManyToManyField(Initiative, related_name="claims", blank=True)
+    entities = models.ManyToManyField(Entity, related_name="claims", blank=True)
+
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.UNVERIFIED, db_index=True
+    )
+    needs_independent_verification = models.BooleanField(
+        default=False, help_text="Made in state-affiliated media: check it against other sources."
+    )
+    evidence_url = models.URLField(max_length=2000, blank=True)
+    review_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=True, unit="", value_max__isnull=True)
+                | (Q(value__isnull=False) & ~Q(unit="")),
+                name="claim_value_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True) | Q(value_max__gte=F("value")),
+                name="claim_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_initiative__isnull=True) | Q(subject_entity__isnull=True),
+                name="claim_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="unverified") | Q(reviewed_at__isnull=False),
+                name="claim_review_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified") | ~Q(evidence_url=""),
+                name="claim_verified_has_evidence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure_text or 'claim'}: {self.statement[:80]}"
+
+    @property
+    def subject(self) -> Initiative | Entity | None:
+        return self.subject_initiative or self.subject_entity
+
+
+class ClaimAppearance(models.Model):
+    class Location(models.TextChoices):
+        HIGHLIGHT = "highlight", "Highlights"
+        BODY = "body", "Body"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="claim_appearances"
+    )
+    sentence = models.TextField()
+    location = models.CharField(max_length=10, choices=Location.choices)
+    position = models.PositiveIntegerField(default=0, help_text="Where the sentence starts.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "article"], name="claim_appearance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} in {self.article_id}"
+
+
+class ArticleEnrichment(models.Model):
+    """When an article was last enriched, and from which version of its content."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="enrichment"
+    )
+    content_hash = models.CharField(max_length=64)
+    lexicon_version = models.CharField(max_length=64, blank=True)
+    enriched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.article_id} at {self.enriched_at:%Y-%m-%d %H:%M}"

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "csp",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reex.context_processors.site",
             ],
         },
     },
@@ -138,6 +142,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.fetch_due_feeds",
         "schedule": crontab(minute="*"),
     },
+    "index-articles-for-search": {
+        "task": "articles.tasks.index_articles_for_search",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Feed ingestion -----------------------------------------------------------------------------
@@ -159,6 +167,32 @@ FEEDS = {
     "MAX_RETRY_AFTER_MINUTES": env.int("FEEDS_MAX_RETRY_AFTER_MINUTES", default=24 * 60),
     "PAUSE_AFTER_ERRORS": env.int("FEEDS_PAUSE_AFTER_ERRORS", default=10),
     "LOCK_SECONDS": env.int("FEEDS_LOCK_SECONDS", default=300),
+}
+
+# --- Reader pages -------------------------------------------------------------------------------
+SITE_NAME = env("SITE_NAME", default="REEx Tracker")
+SITE_DESCRIPTION = env(
+    "SITE_DESCRIPTION",
+    default="Rare-earth and critical-minerals news, tracked as a verifiable record of policy.",
+)
+# Pages are also invalidated on every content change (articles.caching); this bounds the rest.
+READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=600)
+
+# Strict: everything from our own origin, no inline script or style anywhere. Article images
+# stay on the sites that published them, hence https: for images only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }
 
 REST_FRAMEWORK = {

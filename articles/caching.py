@@ -1,0 +1,67 @@
+"""Server-side caching of the pages readers see, and how it is invalidated.
+
+A cached page is keyed by the *pages version*: a token in the cache plus the latest
+``Article.updated_at``. Ingest moves ``updated_at`` on every new or changed article, so new
+content shows without anyone calling anything (even from another process using an in-process
+cache). Changes that leave ``updated_at`` alone (an editor hiding an article, a verdict on a
+claim, a confirmed or rejected link) must call ``reader_pages_invalidate()``.
+
+Only anonymous GET requests are cached: signed-in editors see controls readers never do.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+
+from .models import Article
+
+VERSION_KEY = "reader-pages:version"
+
+
+def reader_pages_invalidate() -> None:
+    """Make every cached reader page stale, once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def reader_pages_version() -> str:
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        # add, not set: two processes starting at once agree on the first token.
+        if not cache.add(VERSION_KEY, token, timeout=None):
+            token = cache.get(VERSION_KEY, token)
+    latest = Article.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return f"{token}:{latest.timestamp() if latest else 0}"
+
+
+def cache_reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a view's 200 responses to anonymous readers from the cache, per URL and version."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(url.encode()).hexdigest()
+        key = f"reader-pages:{reader_pages_version()}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache.set(
+                key, (response.content, response["Content-Type"]), settings.READER_CACHE_SECONDS
+            )
+        return response
+
+    return wrapper

@@ -1,0 +1,91 @@
+"""Reads for the reader-facing pages: what each page shows, in a bounded number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.paginator import Page
+from django.db.models import Prefetch, QuerySet
+
+from . import search
+from .models import Article, ArticleFeed
+from .pagination import paginate
+
+HOME_ARTICLES = 8
+LIST_PER_PAGE = 20
+SEARCH_PER_PAGE = 20
+FEED_ITEMS = 30
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    snippet: list[search.SnippetPart]
+
+
+@dataclass
+class SearchResults:
+    q: str
+    page: Page
+    capped: bool  # more matches exist than were ranked: narrow the dates to reach older ones
+    hits: list[SearchHit] = field(default_factory=list)
+
+
+def _with_tags(articles: QuerySet) -> QuerySet:
+    # Article.tags reads feed_links: one query for all of them instead of one per article.
+    return articles.prefetch_related(
+        Prefetch(
+            "feed_links",
+            queryset=ArticleFeed.objects.only("article_id", "categories").order_by(
+                "first_seen_at", "id"
+            ),
+        )
+    )
+
+
+def home_articles(*, limit: int = HOME_ARTICLES) -> list[Article]:
+    return list(Article.objects.published().for_listing().newest_first()[:limit])
+
+
+def article_list_page(*, page_number: str | int | None) -> Page:
+    articles = Article.objects.published().for_listing().newest_first()
+    return paginate(articles, page_number=page_number, per_page=LIST_PER_PAGE)
+
+
+def article_for_reader(*, pk: int) -> Article | None:
+    """A published article with everything its page shows; None if it is missing or hidden."""
+    # content_text is only for search and extraction: the page renders content_html.
+    return _with_tags(Article.objects.published().defer("content_text").filter(pk=pk)).first()
+
+
+def article_search_page(
+    *, q: str, start: date | None, end: date | None, page_number: str | int | None
+) -> SearchResults:
+    page = paginate(
+        search.search_articles(q=q, start=start, end=end),
+        page_number=page_number,
+        per_page=SEARCH_PER_PAGE,
+    )
+    return SearchResults(
+        q=q,
+        page=page,
+        capped=search.full_text_enabled() and page.paginator.count >= search.RANK_CAP,
+        hits=[SearchHit(a, search.snippet_parts(a.snippet, q=q)) for a in page.object_list],
+    )
+
+
+def feed_articles(*, limit: int = FEED_ITEMS) -> list[Article]:
+    articles = (
+        Article.objects.published()
+        .only(
+            "id",
+            "title",
+            "summary",
+            "author",
+            "published_at",
+            "first_seen_at",
+            "updated_at",
+            "comments_url",
+        )  # fmt: skip
+        .newest_first()
+    )
+    return list(_with_tags(articles)[:limit])

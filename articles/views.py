@@ -1,0 +1,51 @@
+"""Reader-facing pages of the articles app: thin views over ``selectors``."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from . import selectors
+from .caching import cache_reader_page
+from .forms import SearchForm
+from .search import full_text_enabled as search_is_full_text
+
+
+@cache_reader_page
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "articles": selectors.home_articles(),
+        # Tracker blocks (templates/articles/home.html): "initiatives" (most recent coverage)
+        # and "topics" go here.
+    }
+    return render(request, "articles/home.html", context)
+
+
+@cache_reader_page
+def article_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.article_list_page(page_number=request.GET.get("page"))
+    return render(request, "articles/article_list.html", {"page_obj": page})
+
+
+@cache_reader_page
+def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    article = selectors.article_for_reader(pk=pk)
+    if article is None:
+        raise Http404("no such article")
+    if slug != article.slug:
+        # One address per article, whatever the title said when a link was made.
+        return redirect(article, permanent=True)
+    return render(request, "articles/article_detail.html", {"article": article})
+
+
+@cache_reader_page
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = selectors.article_search_page(
+            q=form.cleaned_data["q"],
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            page_number=request.GET.get("page"),
+        )
+    context = {"form": form, "results": results, "full_text": search_is_full_text()}
+    return render(request, "articles/search.html", context)

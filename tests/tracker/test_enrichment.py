@@ -1,0 +1,325 @@
+"""Enrichment on small hand-made articles: links, claims, editors' decisions, re-runs."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+
+from tests.factories import make_article, make_user
+from tracker import services
+from tracker.models import (
+    ArticleEnrichment,
+    ArticleInitiative,
+    ArticleTopic,
+    Claim,
+    ClaimAppearance,
+    Entity,
+    EntityAlias,
+    Initiative,
+    InitiativeAlias,
+    Link,
+    Mention,
+    Topic,
+)
+from tracker.tasks import enrich_articles
+
+pytestmark = pytest.mark.django_db
+
+VAULT_TEXT = (
+    "EXIM approved up to $10 billion in loans for Project Vault. "
+    "The Forum on Resource Geostrategic Engagement (FORGE) met in Washington."
+)
+
+
+@pytest.fixture
+def lexicon():
+    exim = Entity.objects.create(name="Export-Import Bank of the United States", slug="exim",
+                                 kind=Entity.Kind.GOVERNMENT_BODY)  # fmt: skip
+    EntityAlias.objects.create(entity=exim, text="EXIM")
+    china = Entity.objects.create(name="China", slug="china", kind=Entity.Kind.COUNTRY)
+    vault = Initiative.objects.create(
+        name="Project Vault",
+        slug="project-vault",
+        kind=Initiative.Kind.STOCKPILE,
+        patterns=[r"\$\s?12\s?billion\s+(?:\w+\s+){0,3}?stockpile"],
+    )
+    forge = Initiative.objects.create(
+        name="Forum on Resource Geostrategic Engagement",
+        slug="forge",
+        acronym="FORGE",
+        kind=Initiative.Kind.ALLIANCE,
+    )
+    chips = Initiative.objects.create(
+        name="CHIPS Program",
+        slug="chips",
+        acronym="CHIPS",
+        kind=Initiative.Kind.FINANCING_PROGRAMME,
+    )
+    stockpiles = Topic.objects.create(
+        name="Stockpiles", slug="stockpiles", keywords=["stockpile", "stockpiles"]
+    )
+    stockpiles.initiatives.add(vault)
+    return {"exim": exim, "china": china, "vault": vault, "forge": forge, "chips": chips}
+
+
+def enrich(*articles, force=False):
+    return services.articles_enrich(article_ids=[a.pk for a in articles], force=force)
+
+
+def snapshot() -> dict[str, list]:
+    models = [
+        Mention, ArticleInitiative, ArticleTopic, Claim, ClaimAppearance,
+        Claim.entities.through, Claim.initiatives.through,
+        Mention.history.model, ArticleInitiative.history.model, Claim.history.model,
+    ]  # fmt: skip
+    return {m.__name__: sorted(map(repr, m.objects.values_list())) for m in models}
+
+
+def test_named_mentions_become_suggested_machine_links(lexicon):
+    article = make_article(content_text=VAULT_TEXT)
+    enrich(article)
+    link = ArticleInitiative.objects.get(article=article, initiative=lexicon["vault"])
+    assert (link.origin, link.state, link.basis) == ("machine", "suggested", "named")
+    assert link.matched_text == "Project Vault" and link.confidence >= 0.8
+    assert set(article.initiatives.all()) == {lexicon["vault"], lexicon["forge"]}
+    mention = Mention.objects.get(article=article, entity=lexicon["exim"])
+    assert mention.matched_text == "EXIM" and mention.state == "suggested"
+    assert ArticleEnrichment.objects.get(article=article).content_hash == article.content_hash
+
+
+def test_a_name_repeated_as_an_alias_counts_once_per_occurrence(lexicon):
+    EntityAlias.objects.create(entity=lexicon["china"], text="China")
+    article = make_article(content_text="China and China again.")
+    enrich(article)
+    assert Mention.objects.get(article=article, entity=lexicon["china"]).occurrences == 2
+
+
+def test_acronyms_in_ordinary_words_link_nothing(lexicon):
+    article = make_article(
+        title="Forge ahead",
+        content_text="Firms forge alliances over potato chips and Chips. Its origin is rigid.",
+    )
+    enrich(article)
+    assert not ArticleInitiative.objects.filter(article=article).exists()
+
+
+def test_a_description_without_the_name_is_a_low_confidence_suggestion(lexicon):
+    article = make_article(content_text="The president proposed a $12 billion minerals stockpile.")
+    enrich(article)
+    link = ArticleInitiative.objects.get(article=article)
+    assert link.initiative == lexicon["vault"]
+    assert link.basis == "described" and link.confidence < 0.5
+    assert link.matched_text == "$12 billion minerals stockpile"
+
+
+def test_topics_follow_their_rules(lexicon):
+    linked = make_article(content_text="Project Vault is news.")
+    worded = make_article(content_text="A stockpile here, stockpiles there.")
+    neither = make_article(content_text="A single stockpile.")
+    enrich(linked, worded, neither)
+    assert set(ArticleTopic.objects.values_list("article_id", flat=True)) == {
+        linked.pk,
+        worded.pk,
+    }
+
+
+def test_enriching_twice_changes_nothing(lexicon):
+    articles = [
+        make_article(content_text=VAULT_TEXT),
+        make_article(content_text="China says EXIM lent $10 billion to Project Vault."),
+    ]
+    enrich(*articles)
+    before = snapshot()
+    assert enrich(*articles).articles == 0  # unchanged since: skipped
+    result = enrich(*articles, force=True)
+    assert result.articles == 2
+    assert (result.links_created, result.links_removed, result.claims_created) == (0, 0, 0)
+    assert snapshot() == before
+
+
+def test_an_editors_rejection_survives_reenrichment(lexicon):
+    editor = make_user()
+    article = make_article(content_text=VAULT_TEXT)
+    enrich(article)
+    link = ArticleInitiative.objects.get(article=article, initiative=lexicon["forge"])
+    services.article_initiative_decide(link=link, state=Link.State.REJECTED, user=editor)
+    mention = Mention.objects.get(article=article, entity=lexicon["exim"])
+    services.mention_decide(mention=mention, state=Link.State.CONFIRMED, user=editor)
+
+    enrich(article, force=True)
+
+    link.refresh_from_db()
+    assert (link.state, link.decided_by) == ("rejected", editor)
+    assert (
+        ArticleInitiative.objects.filter(article=article, initiative=lexicon["forge"]).count() == 1
+    )
+    assert lexicon["forge"] not in article.initiatives.filter(article_links__state="suggested")
+    historical = link.history.first()
+    assert (historical.state, historical.history_user) == ("rejected", editor)
+
+
+def test_decided_and_editor_links_outlive_the_text_that_made_them(lexicon):
+    editor = make_user()
+    article = make_article(content_text=VAULT_TEXT)
+    enrich(article)
+    confirmed = Mention.objects.get(article=article, entity=lexicon["exim"])
+    services.mention_decide(mention=confirmed, state=Link.State.CONFIRMED, user=editor)
+    added = services.article_initiative_add(
+        article=article, initiative=lexicon["chips"], user=editor
+    )
+
+    article.content_text = "Nothing to see."
+    article.content_hash = "changed"
+    article.save()
+    enrich(article)
+
+    assert Mention.objects.filter(pk=confirmed.pk, state="confirmed").exists()
+    assert ArticleInitiative.objects.filter(pk=added.pk, origin="editor").exists()
+    # The undecided machine suggestions went with the text.
+    assert not ArticleInitiative.objects.filter(article=article, origin="machine").exists()
+
+
+def test_a_new_alias_is_picked_up_by_the_next_run(lexicon):
+    article = make_article(content_text="The Vault reserve grows.")
+    enrich(article)
+    assert not ArticleInitiative.objects.filter(article=article).exists()
+    InitiativeAlias.objects.create(initiative=lexicon["vault"], text="Vault reserve")
+    assert enrich(article).articles == 1  # the lexicon changed, so the article is due again
+    assert ArticleInitiative.objects.get(article=article).matched_text == "Vault reserve"
+
+
+def test_the_same_figure_about_the_same_subject_is_one_claim(lexicon):
+    first = make_article(content_text="EXIM approved up to $10 billion for Project Vault.")
+    second = make_article(content_text="Project Vault gets $10 billion, officials say.")
+    enrich(first, second)
+    claim = Claim.objects.get(subject_initiative=lexicon["vault"])
+    assert claim.value == Decimal(10_000_000_000) and claim.unit == "USD"
+    assert set(claim.appearances.values_list("article_id", flat=True)) == {first.pk, second.pk}
+    assert set(claim.initiatives.all()) == {lexicon["vault"]}
+    assert set(claim.entities.all()) == {lexicon["exim"]}
+
+
+def test_highlights_are_told_apart_from_the_body(lexicon):
+    highlight = "China holds 70% of mining."
+    article = make_article(
+        highlights=[highlight],
+        content_text=f"Highlights\n\n{highlight}\n\nElsewhere, output rose 5% in 2025.",
+    )
+    enrich(article)
+    locations = dict(ClaimAppearance.objects.values_list("claim__value", "location"))
+    assert locations == {Decimal(70): "highlight", Decimal(5): "body"}
+    assert Claim.objects.get(value=70).subject_entity == lexicon["china"]
+
+
+def test_claims_from_state_media_need_independent_verification(lexicon):
+    state = make_article(content_text="Project Vault has $10 billion.", is_state_media=True)
+    independent = make_article(content_text="China says output rose 12% last year.")
+    enrich(state, independent)
+    assert Claim.objects.get(value=10_000_000_000).needs_independent_verification
+    assert not Claim.objects.get(value=12).needs_independent_verification
+
+    # The same claim, later found only in an independent article, loses the flag.
+    independent_too = make_article(content_text="Project Vault has $10 billion.")
+    enrich(independent_too)
+    state.content_text, state.content_hash = "Withdrawn.", "withdrawn"
+    state.save()
+    enrich(state)
+    assert not Claim.objects.get(value=10_000_000_000).needs_independent_verification
+
+
+def test_attributed_statements_are_claims_even_without_figures(lexicon):
+    article = make_article(
+        content_text="The Claims\n\nThe ministry says the plant is ready. The plant is ready."
+    )
+    enrich(article)
+    claim = Claim.objects.get()
+    assert claim.statement == "The ministry says the plant is ready."
+    assert claim.is_attributed and claim.value is None
+
+
+def test_a_review_covers_every_appearance_and_verification_needs_evidence(lexicon):
+    editor = make_user()
+    articles = [make_article(content_text="Project Vault has $10 billion.") for _ in range(2)]
+    enrich(*articles)
+    claim = Claim.objects.get()
+    with pytest.raises(ValidationError):
+        services.claim_review(claim=claim, status=Claim.Status.VERIFIED, user=editor)
+    services.claim_review(
+        claim=claim,
+        status=Claim.Status.VERIFIED,
+        user=editor,
+        evidence_url="https://www.exim.gov/news",
+    )
+    enrich(*articles, force=True)
+    claim.refresh_from_db()
+    assert (claim.status, claim.reviewed_by) == ("verified", editor)
+    assert claim.appearances.count() == 2
+    assert claim.history.first().history_user == editor
+
+
+def test_merging_entities_keeps_every_alias_and_mention(lexicon):
+    duplicate = Entity.objects.create(
+        name="Ex-Im Bank", slug="ex-im-bank", kind=Entity.Kind.GOVERNMENT_BODY
+    )
+    EntityAlias.objects.create(entity=duplicate, text="US EXIM")
+    both = make_article(content_text="EXIM, also written Ex-Im Bank, lent $10 billion.")
+    only_duplicate = make_article(content_text="Ex-Im Bank lent $10 billion.")
+    enrich(both, only_duplicate)
+
+    services.entity_merge(source=duplicate, into=lexicon["exim"])
+
+    exim = lexicon["exim"]
+    assert set(exim.aliases.values_list("text", flat=True)) == {"EXIM", "US EXIM", "Ex-Im Bank"}
+    assert set(Mention.objects.filter(entity=exim).values_list("article_id", flat=True)) == {
+        both.pk,
+        only_duplicate.pk,
+    }
+    assert not Entity.objects.filter(pk=duplicate.pk).exists()
+    assert Claim.objects.filter(subject_entity=exim, value=10_000_000_000).count() == 1
+
+
+def test_the_task_enriches_by_primary_key(lexicon):
+    article = make_article(content_text=VAULT_TEXT)
+    assert enrich_articles.apply(args=[[article.pk]]).get() == 1
+    assert ArticleInitiative.objects.filter(article=article).count() == 2
+
+
+def test_the_command_enriches_only_what_is_due_unless_all(lexicon, capsys):
+    done = make_article(content_text=VAULT_TEXT)
+    enrich(done)
+    due = make_article(content_text=VAULT_TEXT)
+    call_command("enrich")
+    assert "Enriched 1 articles" in capsys.readouterr().out
+    assert ArticleEnrichment.objects.filter(article=due).exists()
+    call_command("enrich", "--all")
+    assert "Enriched 2 articles" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_over_the_same_articles_make_no_duplicates(lexicon):
+    ids = [make_article(content_text=VAULT_TEXT).pk for _ in range(20)]
+    start, errors = threading.Barrier(2), []
+
+    def run():
+        try:
+            start.wait()
+            services.articles_enrich(article_ids=ids, force=True)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert ArticleInitiative.objects.count() == 2 * len(ids)
+    assert Mention.objects.count() == len(ids)
+    assert ClaimAppearance.objects.count() == len(ids)
+    assert Claim.objects.count() == 1

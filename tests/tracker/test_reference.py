@@ -1,0 +1,118 @@
+"""load_reference: idempotent, refreshes descriptions, never removes or overrides editors' work."""
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from tracker import models, services
+from tracker.lexicon import build_lexicon
+from tracker.models import Entity, EntityAlias, Initiative, InitiativeFact, Topic
+from tracker.reference import read_reference
+
+pytestmark = pytest.mark.django_db
+
+TRACKED = [
+    models.Entity,
+    models.EntityAlias,
+    models.Initiative,
+    models.InitiativeAlias,
+    models.InitiativeSponsor,
+    models.InitiativeRelation,
+    models.InitiativeFact,
+    models.Topic,
+    models.Initiative.jurisdictions.through,
+    models.Topic.entities.through,
+    models.Topic.initiatives.through,
+    models.Entity.history.model,
+    models.Initiative.history.model,
+]
+
+
+def snapshot() -> dict[str, list]:
+    return {model.__name__: sorted(map(repr, model.objects.values_list())) for model in TRACKED}
+
+
+def test_loading_twice_changes_nothing():
+    first = services.reference_load(data=read_reference())
+    assert first.changed and not first.skipped
+    before = snapshot()
+    second = services.reference_load(data=read_reference())
+    assert not second.changed
+    assert snapshot() == before
+
+
+def test_command_reports_when_up_to_date(capsys):
+    call_command("load_reference")
+    call_command("load_reference")
+    assert "already up to date" in capsys.readouterr().out
+
+
+def test_reference_covers_the_seed():
+    services.reference_load(data=read_reference())
+    assert Initiative.objects.count() >= 20
+    assert Entity.objects.count() >= 100
+    assert Topic.objects.count() >= 10
+    for slug in (
+        "project-vault", "forge", "pax-silica", "critical-minerals-ministerial",
+        "critical-minerals-trade-bloc", "us-eu-strategic-partnership-roadmap",
+        "usa-rare-earth-chips-framework", "us-drc-strategic-partnership-agreement",
+        "orion-critical-mineral-consortium", "uk-critical-minerals-strategy", "argentina-rigi",
+        "india-rare-earth-corridors", "china-two-rare-earth-bases",
+    ):  # fmt: skip
+        assert Initiative.objects.filter(slug=slug).exists(), slug
+    vault = Initiative.objects.get(slug="project-vault")
+    facts = {fact.label: fact.value for fact in vault.facts.all()}
+    assert facts["EXIM direct loan ceiling"] == 10_000_000_000
+    assert facts["Reported stockpile size"] == 12_000_000_000
+    assert facts["Private capital"] == 2_000_000_000
+    assert {"ge-vernova", "boeing", "clarios", "western-digital", "exim"} <= set(
+        vault.sponsors.values_list("slug", flat=True)
+    )
+    assert Initiative.objects.get(slug="forge").acronym == "FORGE"
+
+
+def test_exim_aliases_are_one_entity():
+    services.reference_load(data=read_reference())
+    matcher = build_lexicon().matcher
+    text = "EXIM, the Export-Import Bank of the United States, or the U.S. Export-Import Bank"
+    targets = {term.target for hit in matcher.find(text) for term in hit.terms}
+    assert targets == {Entity.objects.get(slug="exim").pk}
+
+
+def test_aliases_are_unique_whatever_their_case():
+    services.reference_load(data=read_reference())
+    entity = Entity.objects.get(slug="dfc")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EntityAlias.objects.create(entity=entity, text="exim")
+
+
+def test_reload_refreshes_descriptions_and_keeps_editors_changes():
+    services.reference_load(data=read_reference())
+    vault = Initiative.objects.get(slug="project-vault")
+    vault.summary = "Edited by hand."
+    vault.status = Initiative.Status.ACTIVE
+    vault.save()
+    editor_alias = EntityAlias.objects.create(
+        entity=Entity.objects.get(slug="exim"), text="the Bank"
+    )
+    fact = InitiativeFact.objects.create(initiative=vault, label="Editor's note")
+    topic = Topic.objects.get(slug="recycling")
+    topic.keywords = [*topic.keywords, "urban mining"]
+    topic.save()
+
+    services.reference_load(data=read_reference())
+
+    vault.refresh_from_db()
+    assert vault.summary.startswith("A US strategic reserve")
+    assert vault.status == Initiative.Status.ACTIVE
+    assert EntityAlias.objects.filter(pk=editor_alias.pk).exists()
+    assert InitiativeFact.objects.filter(pk=fact.pk).exists()
+    assert "urban mining" in Topic.objects.get(slug="recycling").keywords
+
+
+def test_an_alias_taken_by_another_record_is_reported_not_moved():
+    services.reference_load(data=read_reference())
+    EntityAlias.objects.filter(text="ASM").update(entity=Entity.objects.get(slug="energy-fuels"))
+    result = services.reference_load(data=read_reference())
+    assert any("'ASM'" in line for line in result.skipped)
+    assert EntityAlias.objects.get(text="ASM").entity.slug == "energy-fuels"

@@ -1,0 +1,330 @@
+"""What one article says, found without touching the database: links, claims, topic hits.
+
+``extract`` takes the article's text and a ``Lexicon`` (the names, patterns and topic rules,
+compiled) and returns findings; ``services.articles_enrich`` reconciles them with what is stored.
+"""
+
+import bisect
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import claims
+from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCounter, Matcher
+
+# Bump when extraction changes what it finds: every article is then due for enrichment again.
+EXTRACTOR_VERSION = "1"
+
+NAMED_CONFIDENCE = 0.9
+DESCRIBED_CONFIDENCE = 0.4
+RULE_CONFIDENCE = 0.8
+KEYWORD_CONFIDENCE = 0.6
+
+HIGHLIGHT, BODY = "highlight", "body"
+_WORD_CHAR = re.compile(r"\w")
+_FULL_SENTENCE = re.compile(r"\w\W*[.!?][\"”’)\]]*\s*$")
+NAMED, DESCRIBED = "named", "described"
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    topic_id: int
+    entity_ids: frozenset[int]
+    initiative_ids: frozenset[int]
+    min_keyword_hits: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything extraction looks for, compiled; built by ``lexicon.current_lexicon``."""
+
+    version: str
+    matcher: Matcher  # names, cased keywords, number words, attribution cues
+    keywords: KeywordCounter = KeywordCounter(())  # lowercase topic keywords
+    keyword_topics: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # (initiative id, pattern, whether the pattern must start at a word boundary)
+    patterns: tuple[tuple[int, re.Pattern[str], bool], ...] = ()
+    topics: tuple[TopicRule, ...] = ()
+    names: dict[tuple[str, int], str] = field(default_factory=dict)  # for matched_text
+    not_subjects: frozenset[int] = frozenset()  # entities that report, never the subject
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    id: int
+    title: str
+    content_text: str
+    highlights: tuple[str, ...] = ()
+    disclosure: str = ""
+
+
+@dataclass
+class LinkFinding:
+    matched_text: str
+    confidence: float
+    occurrences: int = 1
+    basis: str = NAMED
+
+
+@dataclass(frozen=True)
+class ClaimFinding:
+    fingerprint: str
+    sentence: str
+    location: str
+    position: int
+    figure: claims.Figure | None
+    subject: tuple[str, int] | None  # (ENTITY or INITIATIVE, pk)
+    entity_ids: frozenset[int]
+    initiative_ids: frozenset[int]
+    is_attributed: bool
+
+
+@dataclass
+class Extraction:
+    article_id: int
+    entities: dict[int, LinkFinding] = field(default_factory=dict)
+    initiatives: dict[int, LinkFinding] = field(default_factory=dict)
+    keywords: dict[int, Counter[str]] = field(default_factory=dict)  # topic id -> keyword hits
+    claims: list[ClaimFinding] = field(default_factory=list)
+
+
+def extract(lexicon: Lexicon, article: ArticleText) -> Extraction:
+    text, _, highlight_spans, skipped_spans = _document(article)
+    result = Extraction(article.id)
+    hits = lexicon.matcher.find(text)
+    number_words: list[tuple[int, int]] = []
+    cues: list[int] = []
+    named: list[Hit] = []
+    for hit in hits:
+        for term in hit.terms:
+            if term.kind == NUMBER:
+                number_words.append((hit.start, hit.end))
+                continue
+            if term.kind == CUE:
+                cues.append(hit.start)
+                continue
+            if term.kind == KEYWORD:
+                result.keywords.setdefault(term.target, Counter())[hit.text.lower()] += 1
+                continue
+            if not named or named[-1] is not hit:
+                named.append(hit)
+            found = result.entities if term.kind == ENTITY else result.initiatives
+            if term.target in found:
+                found[term.target].occurrences += 1
+            else:
+                found[term.target] = LinkFinding(hit.text[:300], NAMED_CONFIDENCE)
+    described: list[tuple[int, int, int]] = []  # (start, end, initiative id)
+    for initiative_id, pattern, bounded in lexicon.patterns:
+        for match in pattern.finditer(text):
+            start = match.start()
+            if bounded and start and _WORD_CHAR.match(text, start - 1):
+                if _WORD_CHAR.match(text, start):
+                    continue
+            described.append((start, match.end(), initiative_id))
+            if initiative_id not in result.initiatives:
+                result.initiatives[initiative_id] = LinkFinding(
+                    match.group()[:300], DESCRIBED_CONFIDENCE, basis=DESCRIBED
+                )
+    for keyword, count in lexicon.keywords.count(text).items():
+        for topic_id in lexicon.keyword_topics.get(keyword, ()):
+            result.keywords.setdefault(topic_id, Counter())[keyword] += count
+    result.claims = _claims(
+        lexicon,
+        text,
+        highlight_spans,
+        skipped_spans,
+        named,
+        described,
+        number_words,
+        cues,
+    )
+    return result
+
+
+def topics_for(
+    lexicon: Lexicon,
+    extraction: Extraction,
+    *,
+    entity_ids: set[int],
+    initiative_ids: set[int],
+) -> dict[int, LinkFinding]:
+    """The topics whose rules the article meets, given the links it ends up with."""
+    found: dict[int, LinkFinding] = {}
+    for rule in lexicon.topics:
+        reasons: list[str] = []
+        confidence = 0.0
+        for kind, ids, linked in (
+            (INITIATIVE, rule.initiative_ids, initiative_ids),
+            (ENTITY, rule.entity_ids, entity_ids),
+        ):
+            for pk in sorted(ids & linked):
+                reasons.append(lexicon.names.get((kind, pk), str(pk)))
+                confidence = RULE_CONFIDENCE
+        keywords = extraction.keywords.get(rule.topic_id, Counter())
+        total = sum(keywords.values())
+        if total >= rule.min_keyword_hits:
+            listed = ", ".join(word for word, _ in keywords.most_common(5))
+            reasons.append(f"keywords ×{total}: {listed}")
+            confidence = max(confidence, KEYWORD_CONFIDENCE)
+        if reasons:
+            found[rule.topic_id] = LinkFinding("; ".join(reasons)[:300], confidence, total or 1)
+    return found
+
+
+def _document(
+    article: ArticleText,
+) -> tuple[str, int, list[tuple[int, int]], list[tuple[int, int]]]:
+    """One text to scan: title, then any highlights the body lacks, then the body.
+
+    Returns it with where the body starts, where the highlights are, and the spans claims are
+    not taken from (the title and the state-media notice).
+    """
+    content = article.content_text
+    missing = [h for h in article.highlights if h and h not in content]
+    head = f"{article.title}\n\n"
+    text = head + "".join(f"{h}\n\n" for h in missing) + content
+    body_start = len(head)
+    highlight_spans = []
+    for highlight in article.highlights:
+        if highlight and (at := text.find(highlight, body_start)) >= 0:
+            highlight_spans.append((at, at + len(highlight)))
+    skipped = [(0, body_start)]
+    for paragraph in article.disclosure.split("\n\n"):
+        paragraph = paragraph.strip()
+        if paragraph and (at := text.find(paragraph, body_start)) >= 0:
+            skipped.append((at, at + len(paragraph)))
+    return text, body_start, highlight_spans, skipped
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _claims(
+    lexicon: Lexicon,
+    text: str,
+    highlight_spans: list[tuple[int, int]],
+    skipped_spans: list[tuple[int, int]],
+    named: list[Hit],
+    described: list[tuple[int, int, int]],
+    number_words: list[tuple[int, int]],
+    cues: list[int],
+) -> list[ClaimFinding]:
+    starts = claims.sentence_starts(text)
+    by_sentence: dict[tuple[int, int], list[claims.Figure]] = {}
+    for figure in claims.parse_figures(text, number_words):
+        if not _inside(figure.start, skipped_spans):
+            by_sentence.setdefault(claims.sentence_at(text, starts, figure.start), []).append(
+                figure
+            )
+    for position in cues:
+        if not _inside(position, skipped_spans):
+            start, end = claims.sentence_at(text, starts, position)
+            # Without a figure, only a full sentence makes a claim, not a heading ("The Claims").
+            if _FULL_SENTENCE.search(text, start, end):
+                by_sentence.setdefault((start, end), [])
+
+    hit_starts = [hit.start for hit in named]
+    found: list[ClaimFinding] = []
+    seen: set[str] = set()
+    for (start, end), figures in sorted(by_sentence.items()):
+        sentence = text[start:end]
+        inside = named[bisect.bisect_left(hit_starts, start) : bisect.bisect_left(hit_starts, end)]
+        entity_ids = frozenset(t.target for h in inside for t in h.terms if t.kind == ENTITY)
+        initiative_ids = frozenset(
+            t.target for h in inside for t in h.terms if t.kind == INITIATIVE
+        )
+        location = HIGHLIGHT if _inside(start, highlight_spans) else BODY
+        attributed = claims.is_attributed(sentence)
+        clause_starts = [start + offset for offset in claims.clause_starts(sentence)]
+        for figure in figures or [None]:
+            subject = None
+            if figure is not None:
+                subject = next(
+                    ((INITIATIVE, pk) for s, e, pk in described if s <= figure.start < e), None
+                ) or _subject(lexicon, figure, inside, clause_starts, end)
+            fingerprint = _fingerprint(subject, figure, sentence)
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            found.append(
+                ClaimFinding(
+                    fingerprint=fingerprint,
+                    sentence=sentence,
+                    location=location,
+                    position=start,
+                    figure=figure,
+                    subject=subject,
+                    entity_ids=entity_ids,
+                    initiative_ids=initiative_ids,
+                    is_attributed=attributed,
+                )
+            )
+    return found
+
+
+def _subject(
+    lexicon: Lexicon,
+    figure: claims.Figure,
+    hits: list[Hit],
+    clause_starts: list[int],
+    sentence_end: int,
+) -> tuple[str, int] | None:
+    """What the figure is about: the nearest initiative named in its clause, else the nearest
+    entity (a publication reports figures, it is not their subject). A name before the figure
+    is more likely its subject than one after it, so distances after count double."""
+    index = bisect.bisect_right(clause_starts, figure.start) - 1
+    clause_start = clause_starts[index]
+    clause_end = clause_starts[index + 1] if index + 1 < len(clause_starts) else sentence_end
+    best: dict[str, tuple[int, int]] = {}
+    for hit in hits:
+        if not clause_start <= hit.start < clause_end:
+            continue
+        if hit.start >= figure.end:
+            distance = 2 * (hit.start - figure.end)
+        else:
+            distance = figure.start - hit.end
+        for term in hit.terms:
+            if term.kind == ENTITY and term.target in lexicon.not_subjects:
+                continue
+            if term.kind not in best or distance < best[term.kind][0]:
+                best[term.kind] = (distance, term.target)
+    for kind in (INITIATIVE, ENTITY):
+        if kind in best:
+            return kind, best[kind][1]
+    return None
+
+
+def _number(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _fingerprint(
+    subject: tuple[str, int] | None, figure: claims.Figure | None, sentence: str
+) -> str:
+    if figure is None:
+        return claim_fingerprint(None, "", None, None, "", sentence)
+    return claim_fingerprint(
+        subject, figure.unit, figure.value, figure.value_max, figure.qualifier, sentence
+    )
+
+
+def claim_fingerprint(
+    subject: tuple[str, int] | None,
+    unit: str,
+    value: Decimal | None,
+    value_max: Decimal | None,
+    qualifier: str,
+    sentence: str,
+) -> str:
+    """Same subject and same figure make the same claim, whichever article states it; without a
+    subject or a figure, only the same sentence does."""
+    if value is None:
+        key = f"s|{claims.sentence_key(sentence)}"
+    else:
+        measure = f"{unit}|{_number(value)}|{_number(value_max)}|{qualifier}"
+        owner = f"{subject[0]}:{subject[1]}" if subject else f"s|{claims.sentence_key(sentence)}"
+        key = f"{owner}|{measure}"
+    return hashlib.sha256(key.encode()).hexdigest()

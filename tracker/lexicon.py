@@ -1,0 +1,128 @@
+"""The compiled lexicon extraction runs with, rebuilt only when the names or rules change.
+
+Building it reads every entity, initiative, alias and topic rule and compiles one regex; that is
+done once per process and version, not per article. The version is one cheap query over row
+counts and last-change times, so an alias an editor adds is picked up by the next task, in every
+worker, without signals or cache invalidation.
+"""
+
+import hashlib
+import re
+import threading
+
+from django.db import connection
+
+from .claims import ATTRIBUTION_CUES, WORD_NUMBERS
+from .extraction import EXTRACTOR_VERSION, Lexicon, TopicRule
+from .matching import (
+    CUE,
+    ENTITY,
+    INITIATIVE,
+    KEYWORD,
+    NUMBER,
+    KeywordCounter,
+    Matcher,
+    Term,
+    normalize,
+)
+from .models import Entity, EntityAlias, Initiative, InitiativeAlias, Topic
+
+_lock = threading.Lock()
+_cached: Lexicon | None = None
+
+
+def lexicon_version() -> str:
+    """A value that changes whenever anything the lexicon is built from changes, or the
+    extraction code itself (``EXTRACTOR_VERSION``)."""
+    # Deletions change a count; edits and additions the latest updated_at (or id, for the rule
+    # tables, which have no timestamps).
+    parts = []
+    for model in (Entity, EntityAlias, Initiative, InitiativeAlias, Topic):
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")
+        parts.append(f"(SELECT MAX(updated_at) FROM {table})")
+    for through in (Topic.entities.through, Topic.initiatives.through):
+        table = connection.ops.quote_name(through._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")
+        parts.append(f"(SELECT MAX(id) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return hashlib.sha256(f"{EXTRACTOR_VERSION}|{row!r}".encode()).hexdigest()[:32]
+
+
+def current_lexicon() -> Lexicon:
+    global _cached
+    version = lexicon_version()
+    cached = _cached
+    if cached is not None and cached.version == version:
+        return cached
+    with _lock:
+        if _cached is None or _cached.version != version:
+            _cached = build_lexicon(version)
+        return _cached
+
+
+def build_lexicon(version: str = "") -> Lexicon:
+    # Numbers written as words and attribution cues ride along in the same pass: claims need
+    # them (for counts, and for "X says ..." sentences).
+    terms = [Term(word, NUMBER, value) for word, value in WORD_NUMBERS.items()]
+    terms += [Term(cue, CUE, 0) for cue in ATTRIBUTION_CUES]
+    names: dict[tuple[str, int], str] = {}
+    not_subjects: set[int] = set()
+    for pk, name, kind in Entity.objects.values_list("id", "name", "kind"):
+        terms.append(Term(name, ENTITY, pk))
+        names[ENTITY, pk] = name
+        if kind == Entity.Kind.PUBLICATION:
+            not_subjects.add(pk)
+    for pk, text, exact in EntityAlias.objects.values_list("entity_id", "text", "exact"):
+        terms.append(Term(text, ENTITY, pk, exact))
+
+    patterns: list[tuple[int, re.Pattern[str], bool]] = []
+    rows = Initiative.objects.values_list("id", "name", "acronym", "patterns")
+    for pk, name, acronym, own_patterns in rows:
+        terms.append(Term(name, INITIATIVE, pk))
+        names[INITIATIVE, pk] = name
+        if acronym:
+            terms.append(Term(acronym, INITIATIVE, pk, exact=True))
+        for pattern in own_patterns or []:
+            # A leading \b keeps the regex engine from skipping ahead to the first literal
+            # (tens of times slower); extraction checks the word boundary itself.
+            bounded = pattern.startswith("\\b")
+            patterns.append((pk, re.compile(pattern[2:] if bounded else pattern), bounded))
+    for pk, text, exact in InitiativeAlias.objects.values_list("initiative_id", "text", "exact"):
+        terms.append(Term(text, INITIATIVE, pk, exact))
+
+    topic_entities: dict[int, set[int]] = {}
+    for topic_id, entity_id in Topic.entities.through.objects.values_list("topic_id", "entity_id"):
+        topic_entities.setdefault(topic_id, set()).add(entity_id)
+    topic_initiatives: dict[int, set[int]] = {}
+    rows = Topic.initiatives.through.objects.values_list("topic_id", "initiative_id")
+    for topic_id, initiative_id in rows:
+        topic_initiatives.setdefault(topic_id, set()).add(initiative_id)
+    topics = []
+    keyword_topics: dict[str, set[int]] = {}
+    for pk, keywords, min_hits in Topic.objects.values_list("id", "keywords", "min_keyword_hits"):
+        for keyword in keywords or []:
+            if keyword == keyword.lower():
+                keyword_topics.setdefault(normalize(keyword), set()).add(pk)
+            else:  # "NdFeB", "MoU": case matters, so the name matcher handles them
+                terms.append(Term(keyword, KEYWORD, pk))
+        topics.append(
+            TopicRule(
+                topic_id=pk,
+                entity_ids=frozenset(topic_entities.get(pk, ())),
+                initiative_ids=frozenset(topic_initiatives.get(pk, ())),
+                min_keyword_hits=min_hits,
+            )
+        )
+    return Lexicon(
+        version=version,
+        matcher=Matcher(terms),
+        keywords=KeywordCounter(keyword_topics),
+        keyword_topics={key: tuple(sorted(ids)) for key, ids in keyword_topics.items()},
+        patterns=tuple(patterns),
+        topics=tuple(topics),
+        names=names,
+        not_subjects=frozenset(not_subjects),
+    )

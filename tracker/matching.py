@@ -1,0 +1,197 @@
+"""Find many names in a text in one pass: entity and initiative aliases, topic keywords.
+
+Every surface form is folded into one character trie, emitted as a single regular expression
+compiled case-insensitively, so the scan over an article runs inside the regex engine; Python
+only looks at the few places where a form matched. There it applies the case rules:
+
+- a word written in capitals or mixed case in the form ("FORGE", "CHIPS", "DoD", "NdPr") must
+  appear exactly so, which keeps acronyms from matching ordinary words ("forge", "chips");
+- a capitalized word ("Vault", "China") must start with a capital, so "the national" is not
+  "The National" but a headline in capitals still matches;
+- a lowercase word (topic keywords such as "price floor") matches in any case;
+- a form marked ``exact`` must match character for character, case included.
+
+Forms match whole words only, and the separators inside them are loose: any run of whitespace
+or dash for a space or a hyphen ("price-floor" is "price floor"), either apostrophe for an
+apostrophe.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ENTITY, INITIATIVE, KEYWORD = "entity", "initiative", "keyword"
+NUMBER, CUE = "number", "cue"  # numbers written as words; words that attribute a statement
+
+_APOSTROPHES = "'’‘"
+_FOLD = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
+_SEPARATORS = re.compile(r"[\s‐‑‒–—-]+")
+_WORDS = re.compile(r"\w+")
+_ATOMS = {" ": r"[\s‐‑‒–—-]+", "'": f"[{_APOSTROPHES}]"}
+
+# Case modes of one word of a form.
+_ANY, _INITIAL, _EXACT = 0, 1, 2
+
+
+def normalize(text: str) -> str:
+    """The key two spellings share when they differ only in case and separators."""
+    return _fold(text).lower()
+
+
+def _fold(text: str) -> str:
+    return _SEPARATORS.sub(" ", text.translate(_FOLD)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One surface form to look for, and what it stands for."""
+
+    text: str
+    kind: str  # ENTITY, INITIATIVE, KEYWORD, NUMBER or CUE
+    target: int  # the entity's, initiative's or topic's primary key; a NUMBER's value
+    exact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    text: str
+    terms: tuple[Term, ...]
+
+
+def _word_mode(word: str) -> int:
+    if word[1:] != word[1:].lower() or (len(word) > 1 and word.isupper()):
+        return _EXACT
+    if word[0].isupper():
+        return _INITIAL
+    return _ANY
+
+
+@dataclass(frozen=True, slots=True)
+class _CaseRule:
+    term: Term
+    words: tuple[str, ...]
+    modes: tuple[int, ...]
+    any_case: bool
+
+    def accepts(self, found: str) -> bool:
+        if self.any_case:
+            return True
+        if self.term.exact:
+            return _fold(found) == _fold(self.term.text)
+        words = _WORDS.findall(found)
+        if len(words) != len(self.words):
+            return False
+        for word, wanted, mode in zip(words, self.words, self.modes, strict=True):
+            if mode == _EXACT and word != wanted:
+                return False
+            if mode == _INITIAL and not word[0].isupper():
+                return False
+        return True
+
+
+class Matcher:
+    """Compiled once for a set of terms; ``find`` may then run over any number of texts."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        rules: dict[str, list[_CaseRule]] = {}
+        for term in terms:
+            key = normalize(term.text)
+            if not _WORDS.search(key):
+                continue
+            words = tuple(_WORDS.findall(term.text))
+            modes = tuple(_word_mode(word) for word in words)
+            any_case = not term.exact and all(mode == _ANY for mode in modes)
+            rules.setdefault(key, []).append(_CaseRule(term, words, modes, any_case))
+        self._rules = {key: tuple(found) for key, found in rules.items()}
+        # Compiled over the lowercased keys and run over lowercased text: an order of magnitude
+        # faster than IGNORECASE in the regex engine. The case rules then look at the original.
+        self._pattern = _compile(self._rules) if self._rules else None
+        self._pattern_ci: re.Pattern[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def find(self, text: str) -> list[Hit]:
+        """Non-overlapping hits in text order; of two overlapping forms the longer wins."""
+        if self._pattern is None:
+            return []
+        lowered = text.lower()
+        pattern = self._pattern
+        if len(lowered) != len(text):  # a few characters lowercase to two; offsets would shift
+            if self._pattern_ci is None:
+                self._pattern_ci = re.compile(self._pattern.pattern, re.IGNORECASE)
+            lowered, pattern = text, self._pattern_ci
+        search, match, rules = pattern.search, pattern.match, self._rules
+        hits: list[Hit] = []
+        position = 0
+        while found := search(lowered, position):
+            start, end = found.span()
+            key = found.group()
+            if not key.isalnum():
+                # Leftmost-first would take "The National" out of "The National Energy
+                # Administration": a longer form starting at a later word of this one wins.
+                for inner in _WORDS.finditer(lowered, start + 1, end):
+                    at = inner.start()
+                    if lowered[at - 1].isalnum() or not (longer := match(lowered, at)):
+                        continue
+                    if longer.end() - at > end - start:
+                        start, end, key = at, longer.end(), longer.group()
+                        break
+            candidates = rules.get(key) or rules.get(normalize(key), ())
+            original = text[start:end]
+            # A name repeated as an alias is one hit for its target, not two.
+            accepted = {
+                (r.term.kind, r.term.target): r.term for r in candidates if r.accepts(original)
+            }
+            terms = tuple(accepted.values())
+            if terms:
+                hits.append(Hit(start, end, original, terms))
+                position = end
+            else:
+                position = start + 1
+        return hits
+
+
+class KeywordCounter:
+    """Counts lowercase keywords (matched in any case, whole words) without visiting each hit in
+    Python: topic keywords are the most frequent matches by far and only their counts matter."""
+
+    def __init__(self, keywords: Iterable[str]) -> None:
+        keys = {normalize(keyword): None for keyword in keywords if _WORDS.search(keyword)}
+        self._pattern = _compile(keys) if keys else None
+
+    def count(self, text: str) -> Counter[str]:
+        if self._pattern is None:
+            return Counter()
+        found = self._pattern.findall(text.lower())
+        return Counter(key if key.isalnum() else normalize(key) for key in found)
+
+
+def _atoms(key: str) -> list[str]:
+    return [_ATOMS.get(char) or re.escape(char) for char in key]
+
+
+def _compile(rules: dict[str, object]) -> re.Pattern[str]:
+    trie: dict = {}
+    for key in rules:
+        node = trie
+        for atom in _atoms(key):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    # Not preceded by a word character, not followed by one nor by "$" ("US$1.8bn" is a currency).
+    return re.compile(rf"(?<!\w)(?:{_emit(trie)})(?![\w$])")
+
+
+def _emit(node: dict) -> str:
+    """The trie as a regex; at each branch longer continuations are tried before stopping."""
+    ends_here = "" in node
+    branches = [atom + _emit(child) for atom, child in node.items() if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:
+        return f"(?:{body})?"
+    return body

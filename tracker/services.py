@@ -1,0 +1,768 @@
+"""Writes and workflows of the tracker: enrichment, editors' decisions, merges, reference data.
+
+Enrichment is idempotent and safe to run concurrently for the same article: it reads what is
+stored, writes only the difference, and leans on the unique constraints (``ON CONFLICT DO
+NOTHING``) where two runs race. It only ever creates, refreshes or removes *undecided machine*
+links; a link an editor made, confirmed or rejected is left exactly as it is.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, Model, OuterRef
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import extraction
+from .extraction import ArticleText, Extraction, LinkFinding, claim_fingerprint
+from .lexicon import current_lexicon
+from .matching import ENTITY, INITIATIVE, normalize
+from .models import (
+    ArticleEnrichment,
+    ArticleInitiative,
+    ArticleTopic,
+    Claim,
+    ClaimAppearance,
+    Entity,
+    EntityAlias,
+    Initiative,
+    InitiativeAlias,
+    InitiativeFact,
+    InitiativeRelation,
+    InitiativeSponsor,
+    Link,
+    Mention,
+    Topic,
+)
+
+MACHINE, EDITOR = Link.Origin.MACHINE.value, Link.Origin.EDITOR.value
+SUGGESTED, CONFIRMED, REJECTED = (
+    Link.State.SUGGESTED.value,
+    Link.State.CONFIRMED.value,
+    Link.State.REJECTED.value,
+)
+BATCH_SIZE = 500
+
+User = AbstractBaseUser
+
+
+# --- enrichment -----------------------------------------------------------------------------
+
+
+@dataclass
+class EnrichmentResult:
+    articles: int = 0
+    links_created: int = 0
+    links_updated: int = 0
+    links_removed: int = 0
+    claims_created: int = 0
+    appearances_created: int = 0
+    appearances_removed: int = 0
+
+
+def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> EnrichmentResult:
+    """Link the articles to the entities, initiatives and topics they mention, and record their
+    claims.
+
+    An article already enriched from the same content with the same lexicon is skipped unless
+    ``force``; enriching it again anyway writes nothing, because only differences are written.
+    """
+    ids = sorted(set(article_ids))
+    result = EnrichmentResult()
+    if not ids:
+        return result
+    lexicon = current_lexicon()
+    previous = {
+        pk: (content_hash, version)
+        for pk, content_hash, version in ArticleEnrichment.objects.filter(
+            article_id__in=ids
+        ).values_list("article_id", "content_hash", "lexicon_version")
+    }
+    rows = Article.objects.filter(pk__in=ids).values_list(
+        "id", "title", "content_text", "highlights", "disclosure", "is_state_media", "content_hash"
+    )
+    extractions: list[Extraction] = []
+    hashes: dict[int, str] = {}
+    state_media: set[int] = set()
+    relink: set[int] = set()  # articles whose claims' links to names must be rechecked
+    for pk, title, text, highlights, disclosure, is_state_media, content_hash in rows:
+        hash_before, version_before = previous.get(pk, ("", ""))
+        if not force and (hash_before, version_before) == (content_hash, lexicon.version):
+            continue
+        if force or version_before != lexicon.version:
+            relink.add(pk)
+        article = ArticleText(pk, title, text, tuple(highlights or ()), disclosure)
+        extractions.append(extraction.extract(lexicon, article))
+        hashes[pk] = content_hash
+        if is_state_media:
+            state_media.add(pk)
+    ids = sorted(hashes)
+    result.articles = len(ids)
+    if not ids:
+        return result
+
+    now = timezone.now()
+    with transaction.atomic():
+        entities = _reconcile_links(
+            Mention,
+            "entity_id",
+            {(e.article_id, pk): f for e in extractions for pk, f in e.entities.items()},
+            ids,
+            now,
+            result,
+            extra=("occurrences",),
+        )
+        initiatives = _reconcile_links(
+            ArticleInitiative,
+            "initiative_id",
+            {(e.article_id, pk): f for e in extractions for pk, f in e.initiatives.items()},
+            ids,
+            now,
+            result,
+            extra=("basis",),
+        )
+        topics: dict[tuple[int, int], LinkFinding] = {}
+        for found in extractions:
+            assigned = extraction.topics_for(
+                lexicon,
+                found,
+                entity_ids=entities.get(found.article_id, set()),
+                initiative_ids=initiatives.get(found.article_id, set()),
+            )
+            topics.update(((found.article_id, pk), f) for pk, f in assigned.items())
+        _reconcile_links(ArticleTopic, "topic_id", topics, ids, now, result)
+        _reconcile_claims(extractions, ids, state_media, relink, now, result)
+        ArticleEnrichment.objects.bulk_create(
+            [
+                ArticleEnrichment(
+                    article_id=pk,
+                    content_hash=hashes[pk],
+                    lexicon_version=lexicon.version,
+                    enriched_at=now,
+                )
+                for pk in ids
+            ],
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["content_hash", "lexicon_version", "enriched_at"],
+        )
+    return result
+
+
+def _insert_new(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of plain, database-ready rows.
+
+    Used instead of ``bulk_create`` on enrichment's hot path: building and preparing a model
+    instance per row was most of enrichment's time (about 50 µs a row against 5 µs for the
+    SQL). Rows a concurrent run inserted first are skipped, as with ``ignore_conflicts``.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    fields = [model._meta.get_field(name) for name in columns]
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array per column: a short statement whatever the number of rows, which the
+            # driver parses once, where a long VALUES list costs more to parse than to insert.
+            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "
+                "ON CONFLICT DO NOTHING",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return
+        row = f"({', '.join(['%s'] * len(columns))})"
+        size = max(1, min(BATCH_SIZE, 30_000 // len(columns)))  # SQLite's parameter limit
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(batch))} "
+                "ON CONFLICT DO NOTHING",
+                [value for values in batch for value in values],
+            )
+
+
+def _reconcile_links(
+    model: type[Link],
+    target: str,
+    found: dict[tuple[int, int], LinkFinding],
+    article_ids: list[int],
+    now,
+    result: EnrichmentResult,
+    extra: tuple[str, ...] = (),
+) -> dict[int, set[int]]:
+    """Bring the machine's undecided links in line with ``found``; return, per article, the
+    targets it ends up linked to (rejected links excluded, editors' links included)."""
+    fields = ("matched_text", "confidence", *extra)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    existing = {
+        (article_id, target_id): (pk, origin, state, tuple(values))
+        for pk, article_id, target_id, origin, state, *values in model.objects.filter(
+            article_id__in=article_ids
+        ).values_list("id", "article_id", target, "origin", "state", *fields)
+    }
+    to_create, to_update = [], []
+    for key, finding in found.items():
+        wanted = {name: getattr(finding, name) for name in fields}
+        row = existing.get(key)
+        if row is None:
+            to_create.append((*key, MACHINE, SUGGESTED, *wanted.values(), stamp, stamp))
+        elif row[1] == MACHINE and row[2] == SUGGESTED and row[3] != tuple(wanted.values()):
+            to_update.append(model(id=row[0], updated_at=now, **wanted))
+    stale = [
+        row[0]
+        for key, row in existing.items()
+        if key not in found and row[1] == MACHINE and row[2] == SUGGESTED
+    ]
+    columns = ("article", target.removesuffix("_id"), "origin", "state", *fields)
+    _insert_new(model, (*columns, "created_at", "updated_at"), to_create)
+    if to_update:
+        model.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=BATCH_SIZE)
+    if stale:
+        # Conditional, so a link an editor decides meanwhile is not deleted under them.
+        model.objects.filter(pk__in=stale).undecided_machine().delete()
+    result.links_created += len(to_create)
+    result.links_updated += len(to_update)
+    result.links_removed += len(stale)
+
+    linked: dict[int, set[int]] = {}
+    for key in found:
+        row = existing.get(key)
+        if row is None or row[2] != REJECTED:
+            linked.setdefault(key[0], set()).add(key[1])
+    for key, row in existing.items():
+        if key not in found and (row[1] == EDITOR or row[2] == CONFIRMED):
+            linked.setdefault(key[0], set()).add(key[1])
+    return linked
+
+
+def _reconcile_claims(
+    extractions: list[Extraction],
+    article_ids: list[int],
+    state_media: set[int],
+    relink: set[int],
+    now,
+    result: EnrichmentResult,
+) -> None:
+    findings = {(e.article_id, f.fingerprint): f for e in extractions for f in e.claims}
+    # Per claim: whether this batch states it in a state-media article.
+    flagged_here: dict[str, bool] = {}
+    for article_id, fingerprint in findings:
+        flagged_here[fingerprint] = (
+            flagged_here.get(fingerprint, False) or article_id in state_media
+        )
+    stored = {
+        fingerprint: (pk, flagged)
+        for fingerprint, pk, flagged in Claim.objects.filter(
+            fingerprint__in=list(flagged_here)
+        ).values_list("fingerprint", "id", "needs_independent_verification")
+    }
+    claim_ids = {fingerprint: pk for fingerprint, (pk, _) in stored.items()}
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    new: dict[str, tuple] = {}
+    for (_, fingerprint), finding in findings.items():
+        if fingerprint not in claim_ids and fingerprint not in new:
+            new[fingerprint] = _claim_row(finding, flagged_here[fingerprint], stamp)
+    if new:
+        _insert_new(Claim, _CLAIM_COLUMNS, list(new.values()))
+        claim_ids.update(
+            Claim.objects.filter(fingerprint__in=list(new)).values_list("fingerprint", "id")
+        )
+        result.claims_created += len(new)
+
+    wanted = {(claim_ids[fp], article_id): f for (article_id, fp), f in findings.items()}
+    existing = {
+        (claim_id, article_id): pk
+        for pk, claim_id, article_id in ClaimAppearance.objects.filter(
+            article_id__in=article_ids
+        ).values_list("id", "claim_id", "article_id")
+    }
+    to_create = [
+        (claim_id, article_id, finding.sentence, finding.location, finding.position, stamp)
+        for (claim_id, article_id), finding in wanted.items()
+        if (claim_id, article_id) not in existing
+    ]
+    stale = {key: pk for key, pk in existing.items() if key not in wanted}
+    _insert_new(
+        ClaimAppearance,
+        ("claim", "article", "sentence", "location", "position", "created_at"),
+        to_create,
+    )
+    if stale:
+        ClaimAppearance.objects.filter(pk__in=stale.values()).delete()
+        # A claim no article makes any more goes, unless an editor has reviewed it.
+        Claim.objects.filter(pk__in={claim_id for claim_id, _ in stale}).unverified().exclude(
+            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk")))
+        ).delete()
+    result.appearances_created += len(to_create)
+    result.appearances_removed += len(stale)
+
+    # Claims get linked to the names in their sentence when they appear; again when the
+    # lexicon has changed since, as a new alias may name more.
+    linked = {row[0] for row in to_create}
+    linked |= {claim_id for claim_id, article_id in wanted if article_id in relink}
+    _add_claim_links(Claim.entities.through, "entity_id", wanted, linked, "entity_ids")
+    _add_claim_links(Claim.initiatives.through, "initiative_id", wanted, linked, "initiative_ids")
+
+    # needs_independent_verification: any appearance in a state-media article. New claims got
+    # it on insert; stored ones are set where this batch shows it, and recomputed where they
+    # may have lost the article that made it so.
+    raise_flag, recheck = [], {claim_id for claim_id, _ in stale}
+    for fingerprint, (pk, flagged) in stored.items():
+        if flagged_here[fingerprint] and not flagged:
+            raise_flag.append(pk)
+        elif flagged and not flagged_here[fingerprint]:
+            recheck.add(pk)
+    if raise_flag:
+        Claim.objects.filter(pk__in=raise_flag).update(needs_independent_verification=True)
+    if recheck:
+        state_media_appearance = ClaimAppearance.objects.filter(
+            claim=OuterRef("pk"), article__is_state_media=True
+        )
+        Claim.objects.filter(pk__in=recheck).update(
+            needs_independent_verification=Exists(state_media_appearance)
+        )
+
+
+_CLAIM_COLUMNS = (
+    "fingerprint", "statement", "figure_text", "value", "value_max", "unit", "qualifier",
+    "is_attributed", "subject_initiative", "subject_entity", "status",
+    "needs_independent_verification", "evidence_url", "review_note", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _claim_row(finding: extraction.ClaimFinding, state_media: bool, stamp) -> tuple:
+    figure = finding.figure
+    subject_kind, subject_id = finding.subject or ("", None)
+    return (
+        finding.fingerprint,
+        finding.sentence,
+        figure.text[:200] if figure else "",
+        figure.value if figure else None,
+        figure.value_max if figure else None,
+        figure.unit if figure else "",
+        figure.qualifier[:100] if figure else "",
+        finding.is_attributed,
+        subject_id if subject_kind == INITIATIVE else None,
+        subject_id if subject_kind == ENTITY else None,
+        Claim.Status.UNVERIFIED.value,
+        state_media,
+        "",
+        "",
+        stamp,
+        stamp,
+    )
+
+
+def _add_claim_links(through, column: str, wanted, claim_pks: set[int], attribute: str) -> None:
+    """Link claims to the entities (or initiatives) named where they appear."""
+    pairs = {
+        (claim_id, target)
+        for (claim_id, _), finding in wanted.items()
+        if claim_id in claim_pks
+        for target in getattr(finding, attribute)
+    }
+    if not pairs:
+        return
+    stored = set(through.objects.filter(claim_id__in=claim_pks).values_list("claim_id", column))
+    _insert_new(through, ("claim", column.removesuffix("_id")), sorted(pairs - stored))
+
+
+# --- editors' decisions ---------------------------------------------------------------------
+
+
+def _link_decide(link: Link, *, state: str, user: User | None) -> Link:
+    if state not in (CONFIRMED, REJECTED):
+        raise ValidationError(f"A decision confirms or rejects a link, not {state!r}.")
+    if link.state == state and link.decided_by_id == getattr(user, "pk", None):
+        return link
+    link.state = state
+    link.decided_by = user
+    link.decided_at = timezone.now()
+    link._history_user = user  # who, for django-simple-history
+    link.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    return link
+
+
+def mention_decide(*, mention: Mention, state: str, user: User | None) -> Mention:
+    """Confirm or reject an entity mention; extraction never changes it afterwards."""
+    return _link_decide(mention, state=state, user=user)
+
+
+def article_initiative_decide(
+    *, link: ArticleInitiative, state: str, user: User | None
+) -> ArticleInitiative:
+    """Confirm or reject an article's link to an initiative; it then survives re-extraction."""
+    return _link_decide(link, state=state, user=user)
+
+
+def article_topic_decide(*, link: ArticleTopic, state: str, user: User | None) -> ArticleTopic:
+    return _link_decide(link, state=state, user=user)
+
+
+def _link_add(model: type[Link], *, article: Article, user: User | None, **target) -> Link:
+    link = model.objects.filter(article=article, **target).first()
+    if link is None:
+        link = model(article=article, origin=EDITOR, confidence=1.0, **target)
+    link.state, link.decided_by, link.decided_at = CONFIRMED, user, timezone.now()
+    link._history_user = user
+    link.save()
+    return link
+
+
+def mention_add(*, article: Article, entity: Entity, user: User | None) -> Mention:
+    """An editor links an article to an entity (or confirms the machine's link)."""
+    return _link_add(Mention, article=article, entity=entity, user=user)
+
+
+def article_initiative_add(
+    *, article: Article, initiative: Initiative, user: User | None
+) -> ArticleInitiative:
+    """An editor links an article to an initiative (or confirms the machine's link)."""
+    return _link_add(ArticleInitiative, article=article, initiative=initiative, user=user)
+
+
+def claim_review(
+    *,
+    claim: Claim,
+    status: str,
+    user: User | None,
+    evidence_url: str = "",
+    note: str = "",
+) -> Claim:
+    """Record an editor's verdict on a claim; it covers every article that makes the claim."""
+    if status not in Claim.Status.values:
+        raise ValidationError(f"Unknown claim status {status!r}.")
+    claim.status = status
+    claim.evidence_url = evidence_url or claim.evidence_url
+    claim.review_note = note or claim.review_note
+    if status == Claim.Status.VERIFIED and not claim.evidence_url:
+        raise ValidationError({"evidence_url": "A verified claim needs the evidence's URL."})
+    claim.reviewed_by = user
+    claim.reviewed_at = timezone.now()
+    claim.full_clean(exclude=["fingerprint"])
+    claim._history_user = user
+    claim.save()
+    return claim
+
+
+# --- merging --------------------------------------------------------------------------------
+
+
+def entity_merge(*, source: Entity, into: Entity, user: User | None = None) -> Entity:
+    """Fold ``source`` into ``into``: its name becomes an alias, and its aliases, mentions,
+    sponsorships, jurisdictions, topic rules and claims move over; then ``source`` is deleted.
+
+    Where both were linked to the same article, an editor's decision wins over a suggestion.
+    """
+    if source.pk == into.pk:
+        raise ValidationError("An entity cannot be merged into itself.")
+    with transaction.atomic():
+        EntityAlias.objects.filter(entity=source).update(entity=into, updated_at=timezone.now())
+        known = {normalize(text) for text in into.aliases.values_list("text", flat=True)}
+        if normalize(source.name) not in known | {normalize(into.name)}:
+            EntityAlias.objects.create(entity=into, text=source.name)
+
+        _merge_mentions(source, into)
+        for sponsorship in InitiativeSponsor.objects.filter(entity=source):
+            InitiativeSponsor.objects.get_or_create(
+                initiative_id=sponsorship.initiative_id, entity=into, role=sponsorship.role
+            )
+        _move_m2m(Initiative.jurisdictions.through, "entity_id", source, into)
+        _move_m2m(Topic.entities.through, "entity_id", source, into)
+        _move_m2m(Claim.entities.through, "entity_id", source, into)
+        for claim in Claim.objects.filter(subject_entity=source):
+            _claim_resubject(claim, into)
+        into._history_user = user
+        into.save(update_fields=["updated_at"])
+        source._history_user = user
+        source.delete()
+    return into
+
+
+def _merge_mentions(source: Entity, into: Entity) -> None:
+    theirs = {m.article_id: m for m in Mention.objects.filter(entity=into)}
+    for mention in Mention.objects.filter(entity=source):
+        other = theirs.get(mention.article_id)
+        if other is None:
+            mention.entity = into
+            mention.save(update_fields=["entity", "updated_at"])
+            continue
+        if mention.is_decided and not other.is_decided:
+            other.delete()
+            mention.entity = into
+            mention.save(update_fields=["entity", "updated_at"])
+        else:
+            other.occurrences += mention.occurrences
+            other.save(update_fields=["occurrences", "updated_at"])
+            mention.delete()
+
+
+def _move_m2m(through, column: str, source: Entity, into: Entity) -> None:
+    owner = next(
+        f.attname for f in through._meta.concrete_fields if f.is_relation and f.attname != column
+    )
+    have = set(through.objects.filter(**{column: into.pk}).values_list(owner, flat=True))
+    rows = through.objects.filter(**{column: source.pk})
+    rows.filter(**{f"{owner}__in": have}).delete()
+    rows.update(**{column: into.pk})
+
+
+def _claim_resubject(claim: Claim, into: Entity) -> None:
+    """A claim about the merged entity is now about ``into``; it may turn out to be one that
+    ``into`` already had, in which case the two become one."""
+    fingerprint = claim_fingerprint(
+        (ENTITY, into.pk),
+        claim.unit,
+        claim.value,
+        claim.value_max,
+        claim.qualifier,
+        claim.statement,
+    )
+    same = Claim.objects.filter(fingerprint=fingerprint).exclude(pk=claim.pk).first()
+    if same is None:
+        claim.subject_entity, claim.fingerprint = into, fingerprint
+        claim.save(update_fields=["subject_entity", "fingerprint", "updated_at"])
+        return
+    present = set(same.appearances.values_list("article_id", flat=True))
+    claim.appearances.exclude(article_id__in=present).update(claim=same)
+    same.entities.add(*claim.entities.all())
+    same.initiatives.add(*claim.initiatives.all())
+    if same.status == Claim.Status.UNVERIFIED and claim.status != Claim.Status.UNVERIFIED:
+        for name in ("status", "evidence_url", "review_note", "reviewed_by", "reviewed_at"):
+            setattr(same, name, getattr(claim, name))
+    same.needs_independent_verification |= claim.needs_independent_verification
+    same.save()
+    claim.delete()
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+@dataclass
+class ReferenceResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, what: str) -> None:
+        target = self.created if what == "created" else self.updated
+        target[kind] = target.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def reference_load(*, data: dict[str, list[dict[str, Any]]]) -> ReferenceResult:
+    """Create or refresh the reference entities, initiatives and topics.
+
+    Idempotent: a second run with the same data changes nothing. Descriptions and summaries
+    follow the data; other fields are only filled where empty, so an editor's change of status
+    or date stands. Nothing is ever deleted, and an alias another record already uses is
+    skipped and reported, never taken over.
+    """
+    result = ReferenceResult()
+    with transaction.atomic():
+        entities = {row["slug"]: _reference_entity(row, result) for row in data.get("entities", [])}
+        entities.update({e.slug: e for e in Entity.objects.exclude(slug__in=entities)})
+        initiatives = {
+            row["slug"]: _reference_initiative(row, entities, result)
+            for row in data.get("initiatives", [])
+        }
+        initiatives.update({i.slug: i for i in Initiative.objects.exclude(slug__in=initiatives)})
+        for row in data.get("initiatives", []):
+            for relation in row.get("relations", []):
+                _, created = InitiativeRelation.objects.get_or_create(
+                    from_initiative=initiatives[row["slug"]],
+                    to_initiative=initiatives[relation["to"]],
+                    kind=relation["kind"],
+                )
+                if created:
+                    result.count("relation", "created")
+        for row in data.get("topics", []):
+            _reference_topic(row, entities, initiatives, result)
+    return result
+
+
+def _upsert(
+    model: type[Model],
+    row: dict[str, Any],
+    *,
+    kind: str,
+    result: ReferenceResult,
+    refreshed: tuple[str, ...] = (),
+    filled: tuple[str, ...] = (),
+    initial: tuple[str, ...] = (),
+):
+    """Get by slug and bring up to date: ``refreshed`` fields follow the data, ``filled`` ones
+    are set only while empty, ``initial`` ones only on creation."""
+    values = {name: row[name] for name in (*refreshed, *filled, *initial) if name in row}
+    for name in values:
+        if name.endswith("_on"):
+            values[name] = date.fromisoformat(values[name]) if values[name] else None
+    obj = model.objects.filter(slug=row["slug"]).first()
+    if obj is None:
+        obj = model(slug=row["slug"], **values)
+        obj.full_clean()
+        obj.save()
+        result.count(kind, "created")
+        return obj
+    changed = [name for name in refreshed if name in values and getattr(obj, name) != values[name]]
+    changed += [
+        name
+        for name in filled
+        if values.get(name) not in ("", None) and getattr(obj, name) in ("", None)
+    ]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save(update_fields=[*changed, "updated_at"])
+        result.count(kind, "updated")
+    return obj
+
+
+def _add_aliases(
+    model: type[Model], owner_field: str, owner: Model, aliases: list, result: ReferenceResult
+) -> None:
+    for alias in aliases:
+        if isinstance(alias, str):
+            text, exact = alias, False
+        else:
+            text, exact = alias["text"], alias.get("exact", False)
+        clash = EntityAlias if model is InitiativeAlias else InitiativeAlias
+        current = model.objects.filter(text__iexact=text).first()
+        if current is not None:
+            if getattr(current, f"{owner_field}_id") != owner.pk:
+                result.skipped.append(f"alias {text!r} already belongs to another record")
+            continue
+        if clash.objects.filter(text__iexact=text).exists():
+            result.skipped.append(f"alias {text!r} is already used by another kind of record")
+            continue
+        model.objects.create(**{owner_field: owner}, text=text, exact=exact)
+        result.count("alias", "created")
+
+
+def _reference_entity(row: dict[str, Any], result: ReferenceResult) -> Entity:
+    entity = _upsert(
+        Entity,
+        row,
+        refreshed=("description",),
+        filled=("name", "kind", "country", "website", "wikidata_id"),
+        result=result,
+        kind="entity",
+    )
+    _add_aliases(EntityAlias, "entity", entity, row.get("aliases", []), result)
+    return entity
+
+
+def _reference_initiative(
+    row: dict[str, Any], entities: dict[str, Entity], result: ReferenceResult
+) -> Initiative:
+    initiative = _upsert(
+        Initiative,
+        row,
+        refreshed=("summary",),
+        filled=(
+            "name",
+            "acronym",
+            "kind",
+            "status",
+            "official_url",
+            "announced_on",
+            "launched_on",
+            "ended_on",
+        ),
+        initial=("patterns",),
+        result=result,
+        kind="initiative",
+    )
+    missing = [p for p in row.get("patterns", []) if p not in initiative.patterns]
+    if missing:
+        initiative.patterns = [*initiative.patterns, *missing]
+        initiative.full_clean()
+        initiative.save(update_fields=["patterns", "updated_at"])
+        result.count("initiative", "updated")
+    _add_aliases(InitiativeAlias, "initiative", initiative, row.get("aliases", []), result)
+    for sponsor in row.get("sponsors", []):
+        _, created = InitiativeSponsor.objects.get_or_create(
+            initiative=initiative,
+            entity=entities[sponsor["entity"]],
+            role=sponsor.get("role", InitiativeSponsor.Role.LEAD),
+        )
+        if created:
+            result.count("sponsor", "created")
+    have = set(initiative.jurisdictions.values_list("slug", flat=True))
+    wanted = [entities[slug] for slug in row.get("jurisdictions", []) if slug not in have]
+    if wanted:
+        initiative.jurisdictions.add(*wanted)
+        result.count("jurisdiction", "created")
+    for fact in row.get("facts", []):
+        _reference_fact(initiative, fact, result)
+    return initiative
+
+
+def _reference_fact(initiative: Initiative, fact: dict[str, Any], result: ReferenceResult) -> None:
+    values = {
+        "value": Decimal(str(fact["value"])) if fact.get("value") is not None else None,
+        "unit": fact.get("unit", ""),
+        "note": fact.get("note", ""),
+        "as_of": date.fromisoformat(fact["as_of"]) if fact.get("as_of") else None,
+        "source_url": fact.get("source_url", ""),
+    }
+    current = InitiativeFact.objects.filter(initiative=initiative, label=fact["label"]).first()
+    if current is None:
+        InitiativeFact(initiative=initiative, label=fact["label"], **values).full_clean()
+        InitiativeFact.objects.create(initiative=initiative, label=fact["label"], **values)
+        result.count("fact", "created")
+        return
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if changed:
+        for name in changed:
+            setattr(current, name, values[name])
+        current.full_clean()
+        current.save(update_fields=changed)
+        result.count("fact", "updated")
+
+
+def _reference_topic(
+    row: dict[str, Any],
+    entities: dict[str, Entity],
+    initiatives: dict[str, Initiative],
+    result: ReferenceResult,
+) -> None:
+    topic = _upsert(
+        Topic,
+        row,
+        refreshed=("description",),
+        filled=("name",),
+        initial=("min_keyword_hits", "keywords"),
+        result=result,
+        kind="topic",
+    )
+    known = {normalize(k) for k in topic.keywords}
+    missing = [k for k in row.get("keywords", []) if normalize(k) not in known]
+    if missing:
+        topic.keywords = [*topic.keywords, *missing]
+        topic.full_clean()
+        topic.save(update_fields=["keywords", "updated_at"])
+        result.count("topic", "updated")
+    for relation, targets, pool in (
+        (topic.entities, row.get("entities", []), entities),
+        (topic.initiatives, row.get("initiatives", []), initiatives),
+    ):
+        have = set(relation.values_list("slug", flat=True))
+        wanted = [pool[slug] for slug in targets if slug not in have]
+        if wanted:
+            relation.add(*wanted)
+            result.count("topic rule", "created")
