@@ -9,6 +9,7 @@ and noscript tricks through).
 import calendar
 import hashlib
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from .safety import check_document_safety
 from .sections import extract_sections
 
 SUMMARY_MAX_CHARS = 600
+_LEADING_LABEL = re.compile(r"^(?:key )?highlights?\s*:?\s+", re.IGNORECASE)
 _ELLIPSIS_TAILS = ("[…]", "[&#8230;]", "[...]", "…", "Continue reading")
 
 
@@ -193,6 +195,8 @@ def _as_html(value: str, mime: str) -> str:
 
 def _summary(raw, content_text: str) -> str:
     text = _text(raw.get("summary", "")) if raw.get("content") else ""
+    # WordPress cuts its excerpt from the top of the post, label and all.
+    text = _LEADING_LABEL.sub("", text)
     for tail in _ELLIPSIS_TAILS:
         text = text.removesuffix(tail).rstrip()
     text = text or content_text
