@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import extraction
+from . import events, extraction
 from .extraction import ArticleText, Extraction, LinkFinding, claim_fingerprint
 from .lexicon import current_lexicon
 from .matching import ENTITY, INITIATIVE, normalize
@@ -390,7 +390,15 @@ def _link_decide(link: Link, *, state: str, user: User | None) -> Link:
     link.decided_at = timezone.now()
     link._history_user = user  # who, for django-simple-history
     link.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    _link_changed(link)
     return link
+
+
+def _link_changed(link: Link) -> None:
+    linked = isinstance(link, ArticleInitiative) and link.state == CONFIRMED
+    events.tracker_changed(
+        event=events.ARTICLE_INITIATIVE_LINKED if linked else events.LINK_DECIDED, instance=link
+    )
 
 
 def mention_decide(*, mention: Mention, state: str, user: User | None) -> Mention:
@@ -416,6 +424,7 @@ def _link_add(model: type[Link], *, article: Article, user: User | None, **targe
     link.state, link.decided_by, link.decided_at = CONFIRMED, user, timezone.now()
     link._history_user = user
     link.save()
+    _link_changed(link)
     return link
 
 
@@ -452,6 +461,7 @@ def claim_review(
     claim.full_clean(exclude=["fingerprint"])
     claim._history_user = user
     claim.save()
+    events.tracker_changed(event=events.CLAIM_STATUS_CHANGED, instance=claim)
     return claim
 
 
@@ -486,6 +496,7 @@ def entity_merge(*, source: Entity, into: Entity, user: User | None = None) -> E
         into.save(update_fields=["updated_at"])
         source._history_user = user
         source.delete()
+        events.tracker_changed(event=events.ENTITY_MERGED, instance=into)
     return into
 
 
