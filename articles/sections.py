@@ -61,6 +61,14 @@ _NOTICE_WORDS = frozenset(
     }
 )
 _NOTICE_KEYWORDS = frozenset({"disclosure", "disclosures", "disclaimer", "disclaimers"})
+# Every label starts with one of these words: most paragraphs are ruled out by their first word
+# alone, before any text is extracted from them.
+_LABEL_FIRST_WORDS = _NOTICE_WORDS | {
+    *("the", "key", "main", "article", "story", "today's", "highlight", "highlights", "at"),
+    *("reex", "reex's", "our", "primary", "original", "sources", "citation", "citations"),
+    *("reference", "references"),
+}
+_FIRST_WORD = re.compile(r"(?:\s|<[^>]*>)*([A-Za-z'’]+)")
 
 _STATE_TERM = re.compile(
     r"(?<!non-)(?<!non )\b(?:state|government|party)[- ]"
@@ -201,6 +209,9 @@ def _label_kind(text: str) -> str | None:
 def _label(block: _Block) -> tuple[str, str] | None:
     """``(kind, rest)`` when the block is a label; ``rest`` is what follows "Label:" in it."""
     if block.tag not in _HEADINGS and block.tag != "p":
+        return None
+    first = _FIRST_WORD.match(block.html)
+    if not first or first.group(1).lower().replace("’", "'") not in _LABEL_FIRST_WORDS:
         return None
     if len(block.html) > _LABEL_SCAN:
         # A label sits at the very start, so the opening alone rules most paragraphs out.

@@ -63,6 +63,11 @@ def main() -> None:
 
     from articles.models import Article, Feed
     from articles.services import feed_ingest_document
+    from tracker.reference import read_reference
+    from tracker.services import reference_load
+
+    # Extraction matches against the real reference names, as it does in production.
+    reference_load(data=read_reference())
 
     seed = (SHARED / "feeds" / "rareearthexchanges-clean-energy.xml").read_bytes()
     feed = Feed.objects.create(url="https://bench.example.org/seed/feed/")
