@@ -2,32 +2,37 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reex .venv/bin/python bench/ingest.py
 
-1. Full ingest of the shared seed feed (parse, sanitize, sections, upsert, extraction) divided by
-   ``feedparser.parse`` with default options of the same bytes. Target <= 1.5.
+It creates (and drops) its own test database next to the one DATABASE_URL names.
+
+1. Full ingest of the shared seed feed (parse, sanitize, sections, upsert, fetch log) divided by
+   ``feedparser.parse`` with default options of the same bytes: with extraction queued for a
+   worker (as in production), and with extraction run in-process. Target <= 1.5.
 2. An unchanged re-fetch of the same feed divided by the full ingest. Target <= 0.1.
 3. Backfill of a generated 5,000-entry feed in one process, entries per second. Target >= 500.
+4. ``enrich --all`` over 10,000 generated articles, articles per second.
 """
 
 import argparse
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import SHARED, best_of, machine, setup_django  # noqa: E402
 
 
-def generated_feed(entries: int) -> bytes:
+def generated_feed(entries: int, *, start: int = 0) -> bytes:
     """A WordPress-like feed with ``entries`` posts of about the seed's shape (made-up text)."""
     items = []
-    for n in range(entries):
+    for n in range(start, start + entries):
         body = (
             "<h3>Highlights</h3><ul>"
             f"<li>Output reached {n % 90 + 10}% of plan in quarter {n % 4 + 1}.</li>"
-            f"<li>The agency approved up to ${n % 20 + 1} billion in loans.</li></ul>"
+            f"<li>EXIM approved up to ${n % 20 + 1} billion in loans for Project Vault.</li></ul>"
             + "".join(
                 f"<p>Paragraph {p} of post {n} on separation capacity, magnets and prices; "
-                f"shipments of {n * 3 + p} tonnes were reported by the company.</p>"
+                f"MP Materials reported shipments of {n * 3 + p} tonnes, according to Reuters.</p>"
                 for p in range(6)
             )
             + f"<h3>REEx Take</h3><p>Post {n} matters for supply chains.</p>"
@@ -52,23 +57,39 @@ def generated_feed(entries: int) -> bytes:
     ).encode()
 
 
+@contextmanager
+def extraction_queued():
+    """Send enrichment to the broker instead of running it here, as a fetch worker does."""
+    from reex.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = eager
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--backfill", type=int, default=5000)
+    parser.add_argument("--enrich", type=int, default=10000)
     args = parser.parse_args()
 
     setup_django()
+    import logging
+
     import feedparser
 
+    logging.disable(logging.INFO)  # no per-task log lines inside the timings
     from articles.models import Article, Feed
     from articles.services import feed_ingest_document
     from tracker.reference import read_reference
-    from tracker.services import reference_load
+    from tracker.services import articles_enrich, reference_load
 
     # Extraction matches against the real reference names, as it does in production.
     reference_load(data=read_reference())
-
     seed = (SHARED / "feeds" / "rareearthexchanges-clean-energy.xml").read_bytes()
     feed = Feed.objects.create(url="https://bench.example.org/seed/feed/")
 
@@ -86,28 +107,49 @@ def main() -> None:
         assert fetch.outcome == "unchanged_body", fetch
 
     parse_s = best_of(lambda: feedparser.parse(seed), repeat=args.repeat)
-    ingest_s = best_of(full_ingest, repeat=args.repeat, setup=reset)
+    with extraction_queued():
+        queued_s = best_of(full_ingest, repeat=args.repeat, setup=reset)
+    eager_s = best_of(full_ingest, repeat=args.repeat, setup=reset)
     refetch_s = best_of(unchanged_refetch, repeat=args.repeat)
 
     reset()
     body = generated_feed(args.backfill)
     backfill_feed = Feed.objects.create(url="https://bench.example.org/backfill/feed/")
-    started = time.perf_counter()
-    fetch = feed_ingest_document(feed=backfill_feed, body=body)
-    backfill_s = time.perf_counter() - started
+    with extraction_queued():
+        started = time.perf_counter()
+        fetch = feed_ingest_document(feed=backfill_feed, body=body)
+        backfill_s = time.perf_counter() - started
     assert fetch.entries_created == args.backfill, fetch
 
+    more = Feed.objects.create(url="https://bench.example.org/more/feed/")
+    with extraction_queued():
+        feed_ingest_document(
+            feed=more, body=generated_feed(args.enrich - args.backfill, start=args.backfill)
+        )
+    ids = list(Article.objects.values_list("id", flat=True))
+    started = time.perf_counter()
+    for chunk in range(0, len(ids), 200):  # the task's chunk size
+        articles_enrich(article_ids=ids[chunk : chunk + 200], force=True)
+    enrich_s = time.perf_counter() - started
+
     print(f"# Ingest benchmark — {machine()}")
-    print(f"feedparser.parse(seed, defaults):   {parse_s * 1000:8.1f} ms")
-    print(f"full ingest of the seed feed:       {ingest_s * 1000:8.1f} ms")
-    print(f"unchanged re-fetch:                 {refetch_s * 1000:8.1f} ms")
-    print(f"backfill {args.backfill} entries ({len(body) / 1e6:.1f} MB): {backfill_s:8.2f} s")
+    print(f"feedparser.parse(seed, defaults):        {parse_s * 1000:8.1f} ms")
+    print(f"full ingest, extraction queued:          {queued_s * 1000:8.1f} ms")
+    print(f"full ingest, extraction in-process:      {eager_s * 1000:8.1f} ms")
+    print(f"unchanged re-fetch:                      {refetch_s * 1000:8.1f} ms")
+    print(f"backfill {args.backfill} entries ({len(body) / 1e6:.1f} MB):   {backfill_s:8.2f} s")
+    print(f"enrich --all, {len(ids)} articles:           {enrich_s:8.2f} s")
     print()
     print("| measure | ratio / rate | target |")
     print("| --- | --- | --- |")
-    print(f"| full ingest ÷ feedparser.parse | {ingest_s / parse_s:.2f}× | ≤ 1.5× |")
-    print(f"| unchanged re-fetch ÷ full ingest | {refetch_s / ingest_s:.3f}× | ≤ 0.1× |")
+    print(
+        f"| full ingest (extraction queued) ÷ feedparser.parse "
+        f"| {queued_s / parse_s:.2f}× | ≤ 1.5× |"
+    )
+    print(f"| full ingest + extraction ÷ feedparser.parse | {eager_s / parse_s:.2f}× | ≤ 1.5× |")
+    print(f"| unchanged re-fetch ÷ full ingest | {refetch_s / queued_s:.3f}× | ≤ 0.1× |")
     print(f"| backfill, one process | {args.backfill / backfill_s:.0f} entries/s | ≥ 500 |")
+    print(f"| enrich --all | {len(ids) / enrich_s:.0f} articles/s | (reported) |")
 
 
 if __name__ == "__main__":
