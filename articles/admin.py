@@ -1,16 +1,71 @@
+"""Feeds, their fetch log, and articles (read-mostly: their content comes from the feeds).
+
+Changelists here and in the tracker's admin stay fast on large tables: no full-table counts
+(``EstimatedCountPaginator``, ``show_full_result_count = False``, no facets) and no article
+bodies loaded for lists.
+"""
+
+import json
+from functools import cached_property
+
 from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.postgres.search import SearchQuery
+from django.core.paginator import Paginator
+from django.db import connections, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from . import services
+from tracker.models import ArticleInitiative, ClaimAppearance, Mention
+
+from . import search, services
 from .models import Article, ArticleFeed, Feed, FeedFetch
+from .querysets import NEWEST_FIRST
+
+# Columns of an article that lists never need: kilobytes each.
+ARTICLE_BODY_FIELDS = ("content_html", "content_text", "search_vector", "highlights", "sources")
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts exactly up to ``EXACT_UP_TO`` rows; past that, takes PostgreSQL's planner
+    estimate, so a changelist over a million rows never runs a full ``COUNT(*)``.
+
+    The page count of a large list is then approximate; the rows shown are always exact.
+    """
+
+    EXACT_UP_TO = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        object_list = self.object_list
+        if not isinstance(object_list, QuerySet):
+            return super().count
+        # COUNT(*) over a LIMITed subquery: stops reading at EXACT_UP_TO + 1 rows.
+        exact = object_list.order_by().values("pk")[: self.EXACT_UP_TO + 1].count()
+        if exact <= self.EXACT_UP_TO:
+            return exact
+        connection = connections[object_list.db]
+        if connection.vendor != "postgresql":
+            return exact
+        return max(exact, _planner_rows(object_list.order_by().values("pk")))
+
+
+def _planner_rows(queryset: QuerySet) -> int:
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     list_display = [
-        "__str__", "status", "last_fetched_at", "next_fetch_at", "consecutive_errors", "last_error",
+        "__str__", "status", "last_outcome", "last_fetched_at", "next_fetch_at",
+        "consecutive_errors", "last_error",
     ]  # fmt: skip
     list_filter = ["status"]
     search_fields = ["url", "title"]
@@ -19,6 +74,19 @@ class FeedAdmin(admin.ModelAdmin):
         "last_error", "created_at", "updated_at", "fetch_log",
     ]  # fmt: skip
     actions = ["fetch_now", "pause", "resume"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        latest = FeedFetch.objects.filter(feed=OuterRef("pk")).order_by("-started_at", "-id")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(latest_outcome=Subquery(latest.values("outcome")[:1]))
+        )
+
+    @admin.display(description="Last outcome", ordering="latest_outcome")
+    def last_outcome(self, feed):
+        return FeedFetch.Outcome(feed.latest_outcome).label if feed.latest_outcome else "—"
 
     @admin.display(description="Fetch log (latest 20)")
     def fetch_log(self, feed):
@@ -40,7 +108,7 @@ class FeedAdmin(admin.ModelAdmin):
             log_url,
         )
 
-    @admin.action(description="Fetch now")
+    @admin.action(description="Fetch now", permissions=["change"])
     def fetch_now(self, request, queryset):
         from .tasks import fetch_feed
 
@@ -48,13 +116,13 @@ class FeedAdmin(admin.ModelAdmin):
         transaction.on_commit(lambda: [fetch_feed.delay(feed_id) for feed_id in ids])
         self.message_user(request, f"{len(ids)} feed(s) queued for fetching.", messages.SUCCESS)
 
-    @admin.action(description="Pause")
+    @admin.action(description="Pause", permissions=["change"])
     def pause(self, request, queryset):
         for feed in queryset:
             services.feed_pause(feed=feed, reason=f"paused by {request.user}")
         self.message_user(request, "Paused.", messages.SUCCESS)
 
-    @admin.action(description="Resume")
+    @admin.action(description="Resume", permissions=["change"])
     def resume(self, request, queryset):
         for feed in queryset:
             services.feed_resume(feed=feed)
@@ -67,11 +135,16 @@ class FeedFetchAdmin(admin.ModelAdmin):
         "started_at", "feed", "outcome", "http_status", "bytes_received",
         "entries_seen", "entries_created", "entries_updated",
     ]  # fmt: skip
-    list_filter = ["outcome"]
     list_select_related = ["feed"]
     search_fields = ["feed__url", "error_message"]
     raw_id_fields = ["feed"]
-    date_hierarchy = "started_at"
+    # The log grows by every fetch of every feed: newest first by primary key (the model's
+    # order would sort the whole table), no date hierarchy (it reads every row), no counts.
+    list_filter = ["outcome", "started_at"]
+    ordering = ["-id"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
         return False
@@ -88,17 +161,122 @@ class ArticleFeedInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class InitiativeLinkInline(admin.TabularInline):
+    model = ArticleInitiative
+    extra = 0
+    can_delete = False
+    fields = ["initiative", "state", "origin", "basis", "matched_text", "confidence",
+              "decided_by", "decided_at"]  # fmt: skip
+    readonly_fields = fields
+    verbose_name = "initiative link"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("initiative", "decided_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # links are added and decided in the review queue, through the services
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    extra = 0
+    can_delete = False
+    fields = ["entity", "state", "origin", "occurrences", "matched_text", "confidence",
+              "decided_by", "decided_at"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entity", "decided_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClaimAppearanceInline(admin.TabularInline):
+    model = ClaimAppearance
+    extra = 0
+    can_delete = False
+    fields = ["claim_link", "status", "location", "sentence"]
+    readonly_fields = fields
+    verbose_name = "claim"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Claim")
+    def claim_link(self, appearance):
+        url = reverse("admin:tracker_claim_change", args=[appearance.claim_id])
+        return format_html('<a href="{}">{}</a>', url, appearance.claim.figure_text or "claim")
+
+    @admin.display(description="Status")
+    def status(self, appearance):
+        return appearance.claim.get_status_display()
+
+
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .defer(*ARTICLE_BODY_FIELDS, "summary", "takeaway", "disclosure")
+        )
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "published_at", "is_state_media", "comment_count", "is_hidden"]
-    list_filter = ["is_state_media", "is_hidden"]
+    list_filter = ["is_hidden", "is_state_media", "published_at"]
+    # On PostgreSQL words are found through the full-text index (see get_search_results);
+    # these serve the embedded SQLite default only.
     search_fields = ["title", "url"]
-    date_hierarchy = "published_at"
+    ordering = NEWEST_FIRST
     readonly_fields = [
-        "identity", "guid", "url", "title", "author", "published_at", "summary", "highlights",
-        "takeaway", "sources", "disclosure", "is_state_media", "comments_url", "comment_count",
-        "comment_feed_url", "content_hash", "first_seen_at", "updated_at", "content_html",
+        "identity", "guid", "url", "title", "author", "published_at", "is_hidden", "summary",
+        "highlights", "takeaway", "sources", "disclosure", "is_state_media", "comments_url",
+        "comment_count", "comment_feed_url", "content_hash", "first_seen_at", "updated_at",
+        "content_html", "review_link",
     ]  # fmt: skip
     exclude = ["content_text"]
-    inlines = [ArticleFeedInline]
+    inlines = [InitiativeLinkInline, MentionInline, ClaimAppearanceInline, ArticleFeedInline]
+    actions = ["hide", "unhide"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term or not search.full_text_enabled():
+            return super().get_search_results(request, queryset, search_term)
+        if term.isdigit():
+            return queryset.filter(pk=int(term)), False
+        if term.startswith(("http://", "https://")):
+            return queryset.filter(url=term), False
+        query = SearchQuery(term, config=search.CONFIG, search_type="websearch")
+        return queryset.filter(search_vector=query), False
+
+    def has_add_permission(self, request):
+        return False  # articles come from feeds
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # hide instead: a deleted article would come back with the next fetch
+
+    @admin.display(description="Review")
+    def review_link(self, article):
+        url = reverse("admin:tracker_review_queue") + f"?article={article.pk}"
+        return format_html('<a href="{}">Suggestions waiting for this article</a>', url)
+
+    @admin.action(description="Hide from readers", permissions=["change"])
+    def hide(self, request, queryset):
+        changed = sum(services.article_hide(article=a) for a in queryset.only("id", "is_hidden"))
+        self.message_user(request, f"{changed} article(s) hidden.", messages.SUCCESS)
+
+    @admin.action(description="Show to readers again", permissions=["change"])
+    def unhide(self, request, queryset):
+        changed = sum(services.article_unhide(article=a) for a in queryset.only("id", "is_hidden"))
+        self.message_user(request, f"{changed} article(s) shown again.", messages.SUCCESS)

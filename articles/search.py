@@ -33,6 +33,8 @@ INDEX_BATCH = 500
 MATCH_START, MATCH_STOP = "\ue000", "\ue001"
 _MATCH = re.compile(f"{MATCH_START}(.*?){MATCH_STOP}", re.DOTALL)
 _WORD = re.compile(r"\w[\w'-]*")
+# The tracker's topic and initiative filters: links an editor has not rejected.
+VISIBLE_LINK_STATES = ("suggested", "confirmed")
 
 VECTOR_SQL = """
     setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
@@ -54,13 +56,39 @@ def full_text_enabled() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_articles(*, q: str, start: date | None = None, end: date | None = None) -> QuerySet:
+def _in_tracker(articles: QuerySet, *, topic: str | None, initiative: str | None) -> QuerySet:
+    """Articles linked (by a link an editor has not rejected) to the topic or initiative slug."""
+    # One filter() per link, so the state applies to the same link row as the slug.
+    if topic:
+        articles = articles.filter(
+            articletopic__topic__slug=topic, articletopic__state__in=VISIBLE_LINK_STATES
+        )
+    if initiative:
+        articles = articles.filter(
+            articleinitiative__initiative__slug=initiative,
+            articleinitiative__state__in=VISIBLE_LINK_STATES,
+        )
+    return articles
+
+
+def search_articles(
+    *,
+    q: str,
+    start: date | None = None,
+    end: date | None = None,
+    topic: str | None = None,
+    initiative: str | None = None,
+) -> QuerySet:
     """Published articles matching ``q``, best first; at most ``RANK_CAP`` of them on PostgreSQL.
 
     The rows carry ``snippet``: on PostgreSQL the text around the matches with each match
     between ``MATCH_START`` and ``MATCH_STOP`` (use ``snippet_parts``), on SQLite the summary.
     """
-    candidates = Article.objects.published().published_between(start, end).for_listing()
+    candidates = _in_tracker(
+        Article.objects.published().published_between(start, end).for_listing(),
+        topic=topic,
+        initiative=initiative,
+    )
     if not full_text_enabled():
         for word in _WORD.findall(q)[:10]:
             candidates = candidates.filter(Q(title__icontains=word) | Q(summary__icontains=word))
@@ -69,8 +97,11 @@ def search_articles(*, q: str, start: date | None = None, end: date | None = Non
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
     # The cap: the newest RANK_CAP matches (an index-ordered LIMIT), then ranked among themselves.
     capped = (
-        Article.objects.published()
-        .published_between(start, end)
+        _in_tracker(
+            Article.objects.published().published_between(start, end),
+            topic=topic,
+            initiative=initiative,
+        )
         .filter(search_vector=query)
         .newest_first()
         .values("pk")[:RANK_CAP]

@@ -58,10 +58,16 @@ def article_for_reader(*, pk: int) -> Article | None:
 
 
 def article_search_page(
-    *, q: str, start: date | None, end: date | None, page_number: str | int | None
+    *,
+    q: str,
+    start: date | None,
+    end: date | None,
+    page_number: str | int | None,
+    topic: str | None = None,
+    initiative: str | None = None,
 ) -> SearchResults:
     page = paginate(
-        search.search_articles(q=q, start=start, end=end),
+        search.search_articles(q=q, start=start, end=end, topic=topic, initiative=initiative),
         page_number=page_number,
         per_page=SEARCH_PER_PAGE,
     )

@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .caching import reader_pages_invalidate
 from .fetching import FetchError, fetch_url
 from .models import Article, ArticleFeed, Feed, FeedFetch
 from .parsing import FeedParseError, ParsedEntry, parse_feed
@@ -256,6 +257,30 @@ def feed_resume(*, feed: Feed) -> None:
             "status", "paused_reason", "consecutive_errors", "next_fetch_at", "updated_at"
         ]
     )  # fmt: skip
+
+
+def article_hide(*, article: Article) -> bool:
+    """Keep an article from readers (pages, search, feeds out); returns whether it changed.
+
+    ``updated_at`` is left alone (it tracks the feed's content), so the reader cache is
+    invalidated explicitly.
+    """
+    return _article_visibility_set(article, hidden=True)
+
+
+def article_unhide(*, article: Article) -> bool:
+    """Show a hidden article to readers again; returns whether it changed."""
+    return _article_visibility_set(article, hidden=False)
+
+
+def _article_visibility_set(article: Article, *, hidden: bool) -> bool:
+    changed = Article.objects.filter(pk=article.pk).exclude(is_hidden=hidden).update(
+        is_hidden=hidden
+    )
+    article.is_hidden = hidden
+    if changed:
+        reader_pages_invalidate()
+    return bool(changed)
 
 
 # --- helpers ------------------------------------------------------------------------------------

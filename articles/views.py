@@ -3,9 +3,10 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from tracker.forms import ReaderSearchForm
+
 from . import selectors
 from .caching import cache_reader_page
-from .forms import SearchForm
 from .search import full_text_enabled as search_is_full_text
 
 
@@ -38,7 +39,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
 
 @cache_reader_page
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    form = ReaderSearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
         results = selectors.article_search_page(
@@ -46,6 +47,9 @@ def search(request: HttpRequest) -> HttpResponse:
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             page_number=request.GET.get("page"),
+            # The tracker's filters (ReaderSearchForm), by slug.
+            topic=getattr(form.cleaned_data["topic"], "slug", None),
+            initiative=getattr(form.cleaned_data["initiative"], "slug", None),
         )
     context = {"form": form, "results": results, "full_text": search_is_full_text()}
     return render(request, "articles/search.html", context)

@@ -10,6 +10,7 @@ from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from articles.models import Article
+from tracker.models import Entity, Initiative, Topic
 
 
 class PagesSitemap(Sitemap):
@@ -39,7 +40,51 @@ class ArticleSitemap(Sitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
+class ReaderPagesSitemap(PagesSitemap):
+    """The site's fixed pages, the tracker's lists included."""
+
+    def items(self) -> list[str]:
+        return [*super().items(), "tracker:initiatives", "tracker:claims"]
+
+
+class _TrackerSitemap(Sitemap):
+    """Topics, initiatives or entities, each at ``tracker:<url_name>`` by slug."""
+
+    model: type
+    url_name: str
+    changefreq = "daily"
+    limit = 2000
+
+    def items(self) -> QuerySet:
+        return self.model.objects.only("id", "slug", "updated_at").order_by("id")
+
+    def location(self, item) -> str:
+        return reverse(f"tracker:{self.url_name}", args=[item.slug])
+
+    def lastmod(self, item) -> datetime:
+        return item.updated_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class TopicSitemap(_TrackerSitemap):
+    model, url_name = Topic, "topic"
+
+
+class InitiativeSitemap(_TrackerSitemap):
+    model, url_name = Initiative, "initiative"
+
+
+class EntitySitemap(_TrackerSitemap):
+    model, url_name = Entity, "entity"
+    changefreq = "weekly"
+
+
 SITEMAPS: dict[str, type[Sitemap]] = {
-    "pages": PagesSitemap,
+    "pages": ReaderPagesSitemap,
     "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "initiatives": InitiativeSitemap,
+    "entities": EntitySitemap,
 }

@@ -11,6 +11,7 @@ from .sitemaps import SITEMAPS
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include("reex.api")),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
@@ -30,4 +31,5 @@ urlpatterns = [
     ),
     # Reader pages. The tracker's (topics, initiatives, entities, claims) go beside these.
     path("", include("articles.urls")),
+    path("", include("tracker.urls")),
 ]

@@ -89,3 +89,132 @@ def _crude_entries(body: bytes) -> list[dict]:
             }
         )
     return entries
+
+
+# --- partners API (tests/api) -------------------------------------------------------------------
+
+
+def make_api_key(name: str = "Partner", **fields):
+    """An API key and the raw key a partner would send."""
+    from partners.services import api_key_create
+
+    return api_key_create(name=name, **fields)
+
+
+def make_entity(**fields):
+    from tracker.models import Entity
+
+    n = next(_counter)
+    fields.setdefault("name", f"Entity {n}")
+    fields.setdefault("slug", f"entity-{n}")
+    fields.setdefault("kind", "company")
+    return Entity.objects.create(**fields)
+
+
+def make_initiative(**fields):
+    from tracker.models import Initiative
+
+    n = next(_counter)
+    fields.setdefault("name", f"Initiative {n}")
+    fields.setdefault("slug", f"initiative-{n}")
+    fields.setdefault("kind", "stockpile")
+    return Initiative.objects.create(**fields)
+
+
+def make_topic(**fields):
+    from tracker.models import Topic
+
+    n = next(_counter)
+    fields.setdefault("name", f"Topic {n}")
+    fields.setdefault("slug", f"topic-{n}")
+    return Topic.objects.create(**fields)
+
+
+def make_claim(*, articles=(), **fields):
+    """A claim (a figure in tonnes by default) appearing in ``articles``."""
+    from tracker.models import Claim, ClaimAppearance
+
+    n = next(_counter)
+    fields.setdefault("fingerprint", uuid.uuid4().hex)
+    fields.setdefault("statement", f"Output reached {n} tonnes.")
+    fields.setdefault("figure_text", f"{n} tonnes")
+    fields.setdefault("value", n)
+    fields.setdefault("unit", "t")
+    claim = Claim.objects.create(**fields)
+    for position, article in enumerate(articles):
+        ClaimAppearance.objects.create(
+            claim=claim, article=article, sentence=claim.statement, location="body",
+            position=position,
+        )  # fmt: skip
+    return claim
+
+
+def link_article(article, target, **fields):
+    """Link ``article`` to an Initiative, Entity or Topic (a machine suggestion by default)."""
+    from tracker.models import ArticleInitiative, ArticleTopic, Initiative, Mention, Topic
+
+    if isinstance(target, Initiative):
+        return ArticleInitiative.objects.create(article=article, initiative=target, **fields)
+    if isinstance(target, Topic):
+        return ArticleTopic.objects.create(article=article, topic=target, **fields)
+    return Mention.objects.create(article=article, entity=target, **fields)
+
+
+def load_sample_tracker(*, search_index: bool = True) -> None:
+    """The reader pages' test data: reference records, the sample feed ingested and enriched."""
+    from django.core.management import call_command
+
+    from articles.search import search_vectors_update
+    from articles.services import feed_for_file, feed_ingest_document
+    from tracker.services import articles_enrich
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "reex-sample-feed.xml"
+    call_command("load_reference", verbosity=0)
+    feed_ingest_document(feed=feed_for_file(path=sample), body=sample.read_bytes())
+    articles_enrich(article_ids=list(Article.objects.values_list("id", flat=True)), force=True)
+    if search_index:
+        search_vectors_update()
+
+
+def make_editor(username: str = "desk-editor"):
+    """A signed-in-able user with the permissions the public editor controls check."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user(username)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="tracker",
+            codename__in=[
+                "change_claim",
+                "change_articleinitiative",
+                "add_articleinitiative",
+                "change_mention",
+            ],
+        )
+    )
+    return user
+
+
+def make_admin_editor(username: str = "admin-editor", password: str = "x"):
+    """Staff in the "Editors" group: what ``manage.py create_editor`` makes.
+
+    The group comes from migration tracker/0002; transactional tests flush it away, so it is
+    rebuilt here from the migration's own list when missing.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        migration = importlib.import_module("tracker.migrations.0002_editors_group")
+        wanted = Q(pk__in=[])
+        for app, codename in migration.codenames():
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+    user = make_user(username, is_staff=True)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user.groups.add(group)
+    return user

@@ -23,4 +23,9 @@ def tracker_changed(*, event: str, instance) -> None:
 
 
 def _notify_partners(event: str, instance) -> None:
-    """Hook for partner webhooks (filled in by the partners app)."""
+    """Queue partner webhooks for the events partners subscribe to (after commit)."""
+    from partners.models import WEBHOOK_EVENTS
+    from partners.services import webhook_deliveries_queue
+
+    if event in WEBHOOK_EVENTS:
+        webhook_deliveries_queue(event=event, instance=instance)

@@ -165,6 +165,10 @@ class Initiative(models.Model):
     articles = models.ManyToManyField(
         "articles.Article", through="ArticleInitiative", related_name="initiatives", blank=True
     )
+    conflict_note = models.TextField(
+        blank=True,
+        help_text="How editors read the conflicting figures reported about it, and why.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,14 +2,45 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncWeek
+from django.http import Http404
 
-from articles.models import Article
+from articles.models import Article, ArticleFeed
+from articles.pagination import paginate
+from articles.querysets import LISTING_FIELDS
 
 from .claims import comparable
-from .models import Claim, ClaimAppearance, Initiative
+from .models import (
+    ArticleInitiative,
+    ArticleTopic,
+    Claim,
+    ClaimAppearance,
+    Entity,
+    Initiative,
+    InitiativeFact,
+    InitiativeRelation,
+    InitiativeSponsor,
+    Link,
+    Mention,
+    Topic,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +78,15 @@ def initiative_conflicts(initiative: Initiative) -> list[Conflict]:
             Prefetch("appearances", queryset=ClaimAppearance.objects.select_related("article"))
         )
         .order_by("id")
+    )
+    return _conflicts_among(initiative, list(claims))
+
+
+def _conflicts_among(initiative: Initiative, claims: list[Claim]) -> list[Conflict]:
+    """``initiative_conflicts`` over claims already loaded, appearances prefetched."""
+    claims = sorted(
+        (c for c in claims if c.value is not None and c.status != Claim.Status.FALSE),
+        key=lambda c: c.pk,
     )
     groups: dict[tuple[str, str], dict[tuple, list[Claim]]] = defaultdict(lambda: defaultdict(list))
     for claim in claims:
@@ -99,3 +139,398 @@ def articles_to_enrich(*, lexicon_version: str) -> QuerySet[Article]:
         | ~Q(enrichment__content_hash=F("content_hash"))
         | ~Q(enrichment__lexicon_version=lexicon_version)
     )
+
+
+# --- reader pages ---------------------------------------------------------------------------
+# Each page reads in a fixed number of queries, whatever the number of articles or claims:
+# lists are paginated, and every relation a template walks is selected or prefetched here.
+
+HOME_INITIATIVES = 6
+TOPIC_ARTICLES_PER_PAGE = 20
+TIMELINE_PER_PAGE = 20
+INITIATIVES_PER_PAGE = 30
+ENTITY_ARTICLES_PER_PAGE = 20
+CLAIMS_PER_PAGE = 20
+MOST_PRESENT = 8
+ENTITY_CLAIMS = 20
+FEED_ITEMS = 30
+CHART_WEEKS = 26
+
+# Verified and disputed first: what readers can lean on, then what is contested.
+CLAIM_STATUS_ORDER = Case(
+    When(status=Claim.Status.VERIFIED, then=Value(0)),
+    When(status=Claim.Status.DISPUTED, then=Value(1)),
+    When(status=Claim.Status.FALSE, then=Value(2)),
+    default=Value(3),
+)
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    week: date  # the Monday starting the week
+    count: int
+
+
+@dataclass
+class TopicPage:
+    topic: Topic
+    page: Page  # of ArticleTopic links, their articles selected
+    initiatives: list[Initiative]  # with .present: articles of the topic linked to it
+    entities: list[Entity]  # with .present
+    weeks: list[WeekCount]
+
+
+@dataclass
+class InitiativePage:
+    initiative: Initiative
+    sponsorships: list[InitiativeSponsor]
+    jurisdictions: list[Entity]
+    relations: list[tuple[str, Initiative]]  # ("Successor of", other), read from this side
+    facts: list[InitiativeFact]
+    claims: list[Claim]  # about the initiative with a figure, verified first
+    conflicts: list[Conflict]
+    page: Page  # the timeline: ArticleInitiative links, newest article first
+    weeks: list[WeekCount]
+
+
+@dataclass
+class EntityPage:
+    entity: Entity
+    page: Page  # of Mention links, their articles selected
+    initiatives: list[Initiative]
+    claims: list[Claim]
+
+
+@dataclass
+class ArticleTracker:
+    """What the tracker adds to an article's page."""
+
+    claims: list[Claim]
+    initiative_links: list[ArticleInitiative]  # confirmed first, rejected ones never
+    mentions: list[Mention]
+
+    @property
+    def reviewed_claims(self) -> list[Claim]:
+        return [claim for claim in self.claims if claim.status != Claim.Status.UNVERIFIED]
+
+
+def _visible_links(model: type[Link]) -> QuerySet:
+    """Links readers may see: not rejected, to an article that is not hidden."""
+    return model.objects.visible().filter(article__is_hidden=False)
+
+
+def _articles_of(links: QuerySet) -> QuerySet:
+    return links.select_related("article").only(
+        *(f"article__{name}" for name in LISTING_FIELDS),
+        "id",
+        "article_id",
+        "origin",
+        "state",
+        "confidence",
+    )
+
+
+def _newest_article_first(links: QuerySet) -> QuerySet:
+    return links.order_by(F("article__published_at").desc(nulls_last=True), F("article__id").desc())
+
+
+def _paginate_counted(links: QuerySet, *, total: int, page_number, per_page: int) -> Page:
+    """``paginate``, with the count already known (from the weekly counts): one query fewer."""
+    paginator = Paginator(links, per_page)
+    paginator.count = total  # a cached_property: setting it skips the COUNT query
+    try:
+        page = paginator.page(page_number or 1)
+    except InvalidPage as exc:
+        raise Http404(f"no page {page_number!r}") from exc
+    page.page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page
+
+
+def _weekly(links: QuerySet) -> tuple[list[WeekCount], int]:
+    """Visible links per week of their article's publication, and how many links in all
+    (undated articles included)."""
+    rows = (
+        links.annotate(week=TruncWeek("article__published_at"))
+        .values("week")
+        .annotate(count=Count("id"))
+        .order_by("week")
+    )
+    weeks, total = [], 0
+    for row in rows:
+        total += row["count"]
+        if row["week"] is not None:
+            week = row["week"]
+            weeks.append(
+                WeekCount(week.date() if isinstance(week, datetime) else week, row["count"])
+            )
+    return weeks, total
+
+
+def home_initiatives(*, limit: int = HOME_INITIATIVES) -> list[Initiative]:
+    """The initiatives with the most recent coverage, each with ``latest`` (a datetime)."""
+    return list(
+        Initiative.objects.annotate(
+            latest=Max(
+                "article_links__article__published_at",
+                filter=~Q(article_links__state=Link.State.REJECTED)
+                & Q(article_links__article__is_hidden=False),
+            )
+        )
+        .filter(latest__isnull=False)
+        .only("id", "name", "slug", "acronym", "status")
+        .order_by("-latest", "name")[:limit]
+    )
+
+
+def home_topics() -> list[Topic]:
+    """Every topic, with ``article_count`` (visible links to visible articles)."""
+    return list(
+        Topic.objects.annotate(
+            article_count=Count(
+                "article_links",
+                filter=~Q(article_links__state=Link.State.REJECTED)
+                & Q(article_links__article__is_hidden=False),
+            )
+        )
+        .only("id", "name", "slug")
+        .order_by("name")
+    )
+
+
+def _most_present(model, link_field: str, article_ids: QuerySet, limit: int) -> list:
+    """The initiatives (or entities) linked to most of ``article_ids``, with ``present``."""
+    visible = ~Q(**{f"{link_field}__state": Link.State.REJECTED}) & Q(
+        **{f"{link_field}__article__in": article_ids}
+    )
+    return list(
+        model.objects.annotate(present=Count(link_field, filter=visible))
+        .filter(present__gt=0)
+        .only("id", "name", "slug")
+        .order_by("-present", "name")[:limit]
+    )
+
+
+def topic_page(*, slug: str, page_number) -> TopicPage:
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        raise Http404("no such topic")
+    links = _visible_links(ArticleTopic).filter(topic=topic)
+    weeks, total = _weekly(links)
+    page = _paginate_counted(
+        _newest_article_first(_articles_of(links)),
+        total=total,
+        page_number=page_number,
+        per_page=TOPIC_ARTICLES_PER_PAGE,
+    )
+    article_ids = links.values("article_id")
+    return TopicPage(
+        topic=topic,
+        page=page,
+        initiatives=_most_present(Initiative, "article_links", article_ids, MOST_PRESENT),
+        entities=_most_present(Entity, "mentions", article_ids, MOST_PRESENT),
+        weeks=weeks,
+    )
+
+
+def initiative_list_page(*, page_number) -> Page:
+    """Every initiative, most recently covered first, with ``article_count`` and ``latest``."""
+    visible = ~Q(article_links__state=Link.State.REJECTED) & Q(
+        article_links__article__is_hidden=False
+    )
+    initiatives = Initiative.objects.annotate(
+        article_count=Count("article_links", filter=visible),
+        latest=Max("article_links__article__published_at", filter=visible),
+    ).order_by(F("latest").desc(nulls_last=True), "name")
+    return paginate(initiatives, page_number=page_number, per_page=INITIATIVES_PER_PAGE)
+
+
+def _claims_with_articles(claims: QuerySet) -> QuerySet:
+    """Claims with their appearances in visible articles (and those articles) prefetched."""
+    return claims.prefetch_related(
+        Prefetch(
+            "appearances",
+            queryset=ClaimAppearance.objects.filter(article__is_hidden=False)
+            .select_related("article")
+            .only(
+                "id",
+                "claim_id",
+                "article_id",
+                "sentence",
+                *(f"article__{name}" for name in LISTING_FIELDS),
+            )
+            .order_by("article__published_at", "article_id"),
+        )
+    )
+
+
+def initiative_page(*, slug: str, page_number) -> InitiativePage:
+    initiative = Initiative.objects.filter(slug=slug).first()
+    if initiative is None:
+        raise Http404("no such initiative")
+    relations = []
+    for relation in InitiativeRelation.objects.filter(
+        Q(from_initiative=initiative) | Q(to_initiative=initiative)
+    ).select_related("from_initiative", "to_initiative"):
+        if relation.from_initiative_id == initiative.pk:
+            relations.append((relation.get_kind_display(), relation.to_initiative))
+        else:
+            relations.append((_REVERSE_RELATION[relation.kind], relation.from_initiative))
+    claims = list(
+        _claims_with_articles(
+            Claim.objects.about_initiative(initiative)
+            .with_figure()
+            .select_related("subject_initiative", "subject_entity")
+            .order_by(CLAIM_STATUS_ORDER, "value", "id")
+        )
+    )
+    links = _visible_links(ArticleInitiative).filter(initiative=initiative)
+    weeks, total = _weekly(links)
+    page = _paginate_counted(
+        _newest_article_first(_articles_of(links)),
+        total=total,
+        page_number=page_number,
+        per_page=TIMELINE_PER_PAGE,
+    )
+    return InitiativePage(
+        initiative=initiative,
+        sponsorships=list(
+            initiative.sponsorships.select_related("entity").order_by("role", "entity__name")
+        ),
+        jurisdictions=list(initiative.jurisdictions.only("id", "name", "slug")),
+        relations=relations,
+        facts=list(initiative.facts.all()),
+        claims=claims,
+        conflicts=_conflicts_among(initiative, claims),
+        page=page,
+        weeks=weeks,
+    )
+
+
+_REVERSE_RELATION = {
+    InitiativeRelation.Kind.SUCCESSOR_OF: "Succeeded by",
+    InitiativeRelation.Kind.PART_OF: "Includes",
+    InitiativeRelation.Kind.COORDINATES_WITH: "Coordinates with",
+}
+
+
+def entity_page(*, slug: str, page_number) -> EntityPage:
+    entity = Entity.objects.filter(slug=slug).prefetch_related("aliases").first()
+    if entity is None:
+        raise Http404("no such entity")
+    links = _newest_article_first(_articles_of(_visible_links(Mention).filter(entity=entity)))
+    initiatives = (
+        Initiative.objects.filter(Q(sponsorships__entity=entity) | Q(jurisdictions=entity))
+        .distinct()
+        .only("id", "name", "slug", "acronym", "status")
+        .order_by("name")
+    )
+    claims = (
+        Claim.objects.filter(
+            Q(subject_entity=entity)
+            | Q(pk__in=Claim.entities.through.objects.filter(entity=entity).values("claim_id"))
+        )
+        .filter(
+            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article__is_hidden=False))
+        )
+        .select_related("subject_initiative", "subject_entity")
+        .order_by(CLAIM_STATUS_ORDER, "-id")[:ENTITY_CLAIMS]
+    )
+    return EntityPage(
+        entity=entity,
+        page=paginate(links, page_number=page_number, per_page=ENTITY_ARTICLES_PER_PAGE),
+        initiatives=list(initiatives),
+        claims=list(claims),
+    )
+
+
+def article_tracker(*, article_id: int) -> ArticleTracker:
+    """The article's claims, initiatives and entities (rejected links left out)."""
+    confirmed_first = Case(When(state=Link.State.CONFIRMED, then=Value(0)), default=Value(1))
+    return ArticleTracker(
+        claims=list(
+            Claim.objects.filter(appearances__article_id=article_id)
+            .select_related("subject_initiative", "subject_entity")
+            .order_by(CLAIM_STATUS_ORDER, "appearances__position", "id")
+        ),
+        initiative_links=list(
+            ArticleInitiative.objects.visible()
+            .filter(article_id=article_id)
+            .select_related("initiative")
+            .order_by(confirmed_first, "-confidence", "initiative__name")
+        ),
+        mentions=list(
+            Mention.objects.visible()
+            .filter(article_id=article_id)
+            .select_related("entity")
+            .order_by(confirmed_first, "-occurrences", "entity__name")
+        ),
+    )
+
+
+def claim_list_page(
+    *,
+    status: str = "",
+    initiative: Initiative | None = None,
+    entity: Entity | None = None,
+    page_number=None,
+) -> Page:
+    """Claims, verified and disputed first, filtered; each with its visible appearances."""
+    claims = Claim.objects.select_related("subject_initiative", "subject_entity")
+    if status:
+        claims = claims.filter(status=status)
+    if initiative is not None:
+        claims = claims.filter(
+            Q(subject_initiative=initiative)
+            | Q(
+                pk__in=Claim.initiatives.through.objects.filter(initiative=initiative).values(
+                    "claim_id"
+                )
+            )
+        )
+    if entity is not None:
+        claims = claims.filter(
+            Q(subject_entity=entity)
+            | Q(pk__in=Claim.entities.through.objects.filter(entity=entity).values("claim_id"))
+        )
+    # Claims that only appear in hidden articles stay out.
+    claims = claims.filter(
+        Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article__is_hidden=False))
+    ).order_by(CLAIM_STATUS_ORDER, F("reviewed_at").desc(nulls_last=True), "-id")
+    return paginate(
+        _claims_with_articles(claims), page_number=page_number, per_page=CLAIMS_PER_PAGE
+    )
+
+
+def _feed_articles(links: QuerySet, limit: int) -> list[Article]:
+    articles = (
+        Article.objects.published()
+        .filter(pk__in=links.values("article_id"))
+        .only(
+            "id",
+            "title",
+            "summary",
+            "author",
+            "published_at",
+            "first_seen_at",
+            "updated_at",
+            "comments_url",
+        )  # fmt: skip
+        .newest_first()
+        .prefetch_related(
+            Prefetch(
+                "feed_links",
+                queryset=ArticleFeed.objects.only("article_id", "categories").order_by(
+                    "first_seen_at", "id"
+                ),
+            )
+        )
+    )
+    return list(articles[:limit])
+
+
+def topic_feed_articles(*, topic: Topic, limit: int = FEED_ITEMS) -> list[Article]:
+    return _feed_articles(ArticleTopic.objects.visible().filter(topic=topic), limit)
+
+
+def initiative_feed_articles(*, initiative: Initiative, limit: int = FEED_ITEMS) -> list[Article]:
+    return _feed_articles(ArticleInitiative.objects.visible().filter(initiative=initiative), limit)

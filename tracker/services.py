@@ -448,14 +448,22 @@ def claim_review(
     evidence_url: str = "",
     note: str = "",
 ) -> Claim:
-    """Record an editor's verdict on a claim; it covers every article that makes the claim."""
+    """Record an editor's verdict on a claim; it covers every article that makes the claim.
+
+    Verified needs the evidence's URL; false needs that URL or a note saying why. Evidence
+    and note already on the claim count, and are kept unless new ones are given.
+    """
     if status not in Claim.Status.values:
         raise ValidationError(f"Unknown claim status {status!r}.")
     claim.status = status
-    claim.evidence_url = evidence_url or claim.evidence_url
-    claim.review_note = note or claim.review_note
+    claim.evidence_url = evidence_url.strip() or claim.evidence_url
+    claim.review_note = note.strip() or claim.review_note
     if status == Claim.Status.VERIFIED and not claim.evidence_url:
         raise ValidationError({"evidence_url": "A verified claim needs the evidence's URL."})
+    if status == Claim.Status.FALSE and not (claim.evidence_url or claim.review_note):
+        raise ValidationError(
+            {"review_note": "A claim marked false needs the evidence's URL or a note."}
+        )
     claim.reviewed_by = user
     claim.reviewed_at = timezone.now()
     claim.full_clean(exclude=["fingerprint"])

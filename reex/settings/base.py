@@ -35,9 +35,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "articles",
     "tracker",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -197,4 +199,25 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# --- Partner API (partners/, reex/api.py) --------------------------------------------------------
+SPECTACULAR_SETTINGS = {
+    "TITLE": "REEx Tracker partner API",
+    "DESCRIPTION": "The tracker's record for partners to sync from. See docs/api.md.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from our own static files: the docs work offline, with no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+PARTNERS = {
+    "MAX_PAGE_SIZE": env.int("PARTNERS_MAX_PAGE_SIZE", default=200),
+    # Webhook URLs pass the feed fetcher's address guard; loopback only where feeds allow it.
+    "WEBHOOK_ALLOW_LOOPBACK": env.bool("PARTNERS_WEBHOOK_ALLOW_LOOPBACK", default=False),
+    "WEBHOOK_TIMEOUT": env.float("PARTNERS_WEBHOOK_TIMEOUT", default=10.0),
+    "WEBHOOK_MAX_ATTEMPTS": env.int("PARTNERS_WEBHOOK_MAX_ATTEMPTS", default=6),
 }

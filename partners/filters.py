@@ -1,0 +1,43 @@
+"""Filter fields shared by the partner API's resources."""
+
+from datetime import UTC
+
+import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, turned into UTC here: PostgreSQL refuses offsets Python accepts
+    (+16:00), and a bad value must be a 400, never a database error."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if cleaned is None:
+            return None
+        try:
+            return cleaned.astimezone(UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError("Out of range.", code="invalid") from exc
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number a database column can hold (else 400, not a driver error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+MAX_ID = 2**63 - 1
+# URL patterns for details: anything else is a 404 before the database sees it (a NUL byte in a
+# slug would otherwise reach PostgreSQL and fail there).
+ID_REGEX = "[0-9]{1,18}"
+SLUG_REGEX = "[-a-zA-Z0-9_]+"

@@ -1,0 +1,52 @@
+"""ETag and Last-Modified: an unchanged list or detail is a 304."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import make_api_key, make_article, make_initiative
+from tracker.models import Initiative
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    _, raw = make_api_key(rate_per_minute=10_000)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    return client
+
+
+@pytest.mark.parametrize("url", ["/api/v1/articles/", "/api/v1/initiatives/forge/"])
+def test_an_unchanged_resource_is_304_by_etag(api, url):
+    make_article(title="One")
+    make_initiative(slug="forge")
+    first = api.get(url)
+    assert first.status_code == 200
+    again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_change_makes_a_new_etag(api):
+    article = make_article(title="Before")
+    first = api.get("/api/v1/articles/")
+    article.title = "After"
+    article.save()
+    again = api.get("/api/v1/articles/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again.json()["results"][0]["title"] == "After"
+
+
+def test_last_modified_gives_304_until_the_detail_changes(api):
+    make_initiative(slug="forge")
+    first = api.get("/api/v1/initiatives/forge/")
+    stamp = first["Last-Modified"]
+    assert api.get("/api/v1/initiatives/forge/", HTTP_IF_MODIFIED_SINCE=stamp).status_code == 304
+    initiative = Initiative.objects.get(slug="forge")
+    initiative.summary = "Changed later."
+    initiative.updated_at = initiative.updated_at.replace(year=initiative.updated_at.year + 1)
+    Initiative.objects.filter(pk=initiative.pk).update(
+        summary=initiative.summary, updated_at=initiative.updated_at
+    )
+    assert api.get("/api/v1/initiatives/forge/", HTTP_IF_MODIFIED_SINCE=stamp).status_code == 200

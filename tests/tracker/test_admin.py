@@ -1,0 +1,341 @@
+"""The editors' admin: group and command, review queue, claims, initiatives, entities, history."""
+
+import importlib
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import (
+    link_article,
+    load_sample_tracker,
+    make_admin_editor,
+    make_article,
+    make_claim,
+    make_entity,
+    make_initiative,
+    make_user,
+)
+from tracker import events
+from tracker.models import ArticleInitiative, Claim, Entity, EntityAlias, Initiative, Mention
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("admin:tracker_review_queue")
+CLAIMS = reverse("admin:tracker_claim_changelist")
+migration = importlib.import_module("tracker.migrations.0002_editors_group")
+
+
+@pytest.fixture
+def editor():
+    return make_admin_editor()
+
+
+@pytest.fixture
+def desk(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def sample():
+    load_sample_tracker(search_index=False)
+    return Initiative.objects.get(slug="project-vault")
+
+
+# --- the Editors group and create_editor ---------------------------------------------------
+
+
+def test_editors_group_has_exactly_the_curation_permissions():
+    group = Group.objects.get(name="Editors")
+    have = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert have == set(migration.codenames())
+    codenames = {codename for _, codename in have}
+    assert "change_claim" in codenames and "change_articleinitiative" in codenames
+    # Nothing editors must not do: delete content or decisions, manage people.
+    forbidden = {"delete_claim", "delete_article", "delete_feed", "delete_articleinitiative",
+                 "delete_mention", "change_user"}  # fmt: skip
+    assert not codenames & forbidden
+
+
+def test_create_editor_makes_a_staff_member_of_editors_and_can_run_twice(capsys):
+    call_command("create_editor", "ana", "--password", "s3cret-pass")
+    call_command("create_editor", "ana")
+    user = Group.objects.get(name="Editors").user_set.get()
+    assert (user.username, user.is_staff, user.is_superuser) == ("ana", True, False)
+    assert user.check_password("s3cret-pass")  # a second run without --password keeps it
+    assert user.has_perm("tracker.change_claim") and not user.has_perm("tracker.delete_claim")
+
+
+def test_create_editor_demo_prints_a_fresh_working_password(capsys):
+    call_command("create_editor", "--demo")
+    first = capsys.readouterr().out
+    call_command("create_editor", "demo", "--demo")
+    second = capsys.readouterr().out
+    password = second.split("password:")[1].split()[0]
+    assert "username: demo" in first and password not in first
+    user = Group.objects.get(name="Editors").user_set.get(username="demo")
+    assert user.is_staff and user.check_password(password)
+
+
+def test_create_editor_needs_a_username():
+    with pytest.raises(CommandError):
+        call_command("create_editor")
+
+
+# --- review queue ---------------------------------------------------------------------------
+
+
+def test_queue_groups_suggestions_by_initiative_with_the_match_in_context(desk, sample):
+    response = desk.get(QUEUE)
+    assert response.status_code == 200
+    queue = response.context["queue"]
+    groups = {group.target.slug: group for group in queue.initiatives}
+    vault = groups["project-vault"]
+    assert any(s.article.title.startswith("Project Vault Gets Its Banker") for s in
+               vault.suggestions)  # fmt: skip
+    suggestion = vault.suggestions[0]
+    assert suggestion.match == "Project Vault"
+    assert suggestion.before or suggestion.after
+    assert b"<mark>Project Vault</mark>" in response.content
+    assert queue.entities  # mentions, grouped by entity, below
+
+
+def test_queue_narrows_to_one_initiative_or_one_article(desk, sample):
+    only_vault = desk.get(QUEUE, {"initiative": sample.pk}).context["queue"]
+    assert [g.target for g in only_vault.initiatives] == [sample]
+    assert only_vault.entities == []
+    article = Article.objects.get(title__startswith="Project Vault Gets Its Banker")
+    one_article = desk.get(QUEUE, {"article": article.pk}).context["queue"]
+    shown = [s for g in [*one_article.initiatives, *one_article.entities] for s in g.suggestions]
+    assert shown and {s.article.pk for s in shown} == {article.pk}
+
+
+def test_confirming_one_suggestion_records_who_and_when(desk, editor, sample):
+    link = ArticleInitiative.objects.filter(initiative=sample).order_by("pk").first()
+    response = desk.post(QUEUE, {"decide": f"confirm:initiative:{link.pk}"})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert (link.state, link.decided_by, link.origin) == ("confirmed", editor, "machine")
+    assert link.decided_at is not None
+    assert link.history.first().history_user == editor
+    queue = desk.get(QUEUE).context["queue"]
+    waiting = [s.link.pk for g in queue.initiatives for s in g.suggestions]
+    assert link.pk not in waiting
+
+
+def test_bulk_reject_decides_initiative_links_and_mentions_together(desk, editor, sample):
+    link = ArticleInitiative.objects.filter(initiative=sample).first()
+    mention = Mention.objects.first()
+    desk.post(
+        QUEUE,
+        {"verdict": "reject", "selected": [f"initiative:{link.pk}", f"mention:{mention.pk}",
+                                           "bogus:1", "mention:x"]},
+    )  # fmt: skip
+    link.refresh_from_db()
+    mention.refresh_from_db()
+    assert (link.state, mention.state) == ("rejected", "rejected")
+    assert mention.decided_by == editor
+
+
+def test_an_editor_adds_a_link_the_machine_missed(desk, editor, sample):
+    article = Article.objects.exclude(initiatives=sample).first()
+    entity = Entity.objects.exclude(mentions__article=article).first()
+    response = desk.post(
+        QUEUE, {"add": "1", "article": article.pk, "initiative": sample.pk, "entity": entity.pk}
+    )
+    assert response.status_code == 302
+    link = ArticleInitiative.objects.get(article=article, initiative=sample)
+    mention = Mention.objects.get(article=article, entity=entity)
+    assert (link.origin, link.state, link.decided_by) == ("editor", "confirmed", editor)
+    assert (mention.origin, mention.state) == ("editor", "confirmed")
+
+
+def test_adding_a_link_needs_a_target(desk, sample):
+    article = Article.objects.first()
+    response = desk.post(QUEUE, {"add": "1", "article": article.pk})
+    assert response.status_code == 200
+    assert "Choose an initiative" in response.content.decode()
+
+
+def test_staff_outside_editors_cannot_decide(client, sample):
+    client.force_login(make_user("visitor", is_staff=True))
+    link = ArticleInitiative.objects.first()
+    assert client.get(QUEUE).status_code == 403
+    assert client.post(QUEUE, {"decide": f"confirm:initiative:{link.pk}"}).status_code == 403
+    link.refresh_from_db()
+    assert link.state == "suggested"
+
+
+def test_queue_queries_do_not_grow_with_the_suggestions(desk, django_assert_max_num_queries):
+    initiative, entity = make_initiative(name="Vault"), make_entity(name="EXIM")
+    for n in range(60):
+        article = make_article(content_text=f"Story {n}: Vault and EXIM met.")
+        link_article(article, initiative, matched_text="Vault")
+        link_article(article, entity, matched_text="EXIM")
+    with django_assert_max_num_queries(12):
+        response = desk.get(QUEUE)
+    assert sum(len(g.suggestions) for g in response.context["queue"].initiatives) == 60
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def _action(client, action, claims, **fields):
+    return client.post(
+        CLAIMS, {"action": action, "_selected_action": [c.pk for c in claims], **fields}
+    )
+
+
+def test_bulk_verify_asks_for_evidence_first(desk, editor):
+    claims = [make_claim(), make_claim()]
+    page = _action(desk, "mark_verified", claims)
+    assert page.status_code == 200
+    assert "Evidence URL" in page.content.decode()
+    refused = _action(desk, "mark_verified", claims, apply="1", status="verified")
+    assert refused.status_code == 200 and refused.context["form"].errors
+    done = _action(desk, "mark_verified", claims, apply="1", status="verified",
+                   evidence_url="https://www.exim.gov/news/vault")  # fmt: skip
+    assert done.status_code == 302
+    for claim in claims:
+        claim.refresh_from_db()
+        assert (claim.status, claim.reviewed_by) == ("verified", editor)
+        assert claim.evidence_url == "https://www.exim.gov/news/vault"
+        assert claim.reviewed_at is not None
+        assert claim.history.first().history_user == editor
+
+
+def test_false_needs_evidence_or_a_note_and_disputed_needs_neither(desk):
+    claim = make_claim()
+    _action(desk, "mark_false", [claim], apply="1", status="false")
+    claim.refresh_from_db()
+    assert claim.status == "unverified"
+    _action(desk, "mark_false", [claim], apply="1", status="false", note="Misread the filing.")
+    claim.refresh_from_db()
+    assert (claim.status, claim.review_note) == ("false", "Misread the filing.")
+    _action(desk, "mark_disputed", [claim], apply="1", status="disputed")
+    claim.refresh_from_db()
+    assert claim.status == "disputed"
+
+
+def test_claim_change_form_reviews_through_the_service(desk, editor):
+    claim = make_claim()
+    url = reverse("admin:tracker_claim_change", args=[claim.pk])
+    inline = {"appearances-TOTAL_FORMS": 0, "appearances-INITIAL_FORMS": 0}
+    refused = desk.post(url, {"status": "verified", "evidence_url": "", **inline})
+    assert refused.status_code == 200 and refused.context["errors"]
+    saved = desk.post(url, {"status": "verified", "evidence_url": "https://example.org/e",
+                            "review_note": "", **inline})  # fmt: skip
+    assert saved.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.reviewed_by, claim.evidence_url) == (
+        "verified", editor, "https://example.org/e",
+    )  # fmt: skip
+
+
+def test_claim_filters(desk, sample):
+    flagged = Claim.objects.filter(needs_independent_verification=True)
+    response = desk.get(CLAIMS, {"needs_independent_verification__exact": "1"})
+    shown = {c.pk for c in response.context["cl"].result_list}
+    assert shown == set(flagged.values_list("pk", flat=True)) and shown
+    conflicted = desk.get(CLAIMS, {"conflict": "yes"}).context["cl"].result_list
+    figures = {c.figure_text for c in conflicted}
+    assert "$12 billion" in figures and any("10 billion" in f for f in figures)
+    about_vault = desk.get(CLAIMS, {"subject_initiative__id__exact": sample.pk})
+    assert {c.subject_initiative_id for c in about_vault.context["cl"].result_list} == {sample.pk}
+    unverified = desk.get(CLAIMS, {"status__exact": "verified"}).context["cl"].result_list
+    assert list(unverified) == []
+
+
+# --- initiatives and entities ---------------------------------------------------------------
+
+
+def test_initiative_page_lists_conflicting_figures_with_their_claims(desk, sample):
+    response = desk.get(reverse("admin:tracker_initiative_change", args=[sample.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    twelve = Claim.objects.get(subject_initiative=sample, value=Decimal("12e9"))
+    assert reverse("admin:tracker_claim_change", args=[twelve.pk]) in html
+    assert "12,000,000,000 USD" in html
+
+
+def test_saving_an_initiative_keeps_history_and_tells_the_tracker(desk, editor, monkeypatch):
+    initiative = make_initiative(name="Vault")
+    seen = []
+    monkeypatch.setattr(events, "tracker_changed", lambda **kw: seen.append(kw))
+    url = reverse("admin:tracker_initiative_change", args=[initiative.pk])
+    form = {
+        "name": "Vault", "slug": initiative.slug, "kind": "stockpile", "status": "active",
+        "patterns": "[]", "conflict_note": "The $12 billion counts private money.",
+        **{f"{prefix}-{k}": v for prefix in ("aliases", "sponsorships", "relations_from", "facts")
+           for k, v in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))},
+    }  # fmt: skip
+    response = desk.post(url, form)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    initiative.refresh_from_db()
+    assert initiative.conflict_note.startswith("The $12 billion")
+    assert seen == [{"event": events.INITIATIVE_UPDATED, "instance": initiative}]
+    assert initiative.history.first().history_user == editor
+
+
+def test_merge_into_moves_aliases_and_mentions_and_removes_the_source(desk):
+    source, into = make_entity(name="Ex-Im Bank"), make_entity(name="EXIM")
+    EntityAlias.objects.create(entity=source, text="US Exim")
+    article = make_article()
+    link_article(article, source, matched_text="Ex-Im Bank")
+    changelist = reverse("admin:tracker_entity_changelist")
+    form = {"action": "merge_into", "_selected_action": [source.pk]}
+    assert "Merge into" in desk.post(changelist, form).content.decode()
+    desk.post(changelist, {**form, "apply": "1", "into": into.pk})
+    assert not Entity.objects.filter(pk=source.pk).exists()
+    assert set(into.aliases.values_list("text", flat=True)) == {"US Exim", "Ex-Im Bank"}
+    assert Mention.objects.get(article=article).entity == into
+
+
+def test_merge_into_itself_is_refused(desk):
+    entity = make_entity()
+    changelist = reverse("admin:tracker_entity_changelist")
+    response = desk.post(changelist, {"action": "merge_into", "_selected_action": [entity.pk],
+                                      "apply": "1", "into": entity.pk})  # fmt: skip
+    assert response.status_code == 200
+    assert Entity.objects.filter(pk=entity.pk).exists()
+
+
+# --- history and changelists ----------------------------------------------------------------
+
+
+def test_history_pages_show_who_decided(desk, editor, sample):
+    link = ArticleInitiative.objects.filter(initiative=sample).first()
+    desk.post(QUEUE, {"decide": f"confirm:initiative:{link.pk}"})
+    page = desk.get(reverse("admin:tracker_articleinitiative_history", args=[link.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "admin-editor" in html and "confirmed" in html
+    # Reverting from history would bypass the services: it is off.
+    assert page.context["revert_disabled"] is True
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["claim", "articleinitiative", "mention", "articletopic", "claimappearance", "initiative",
+     "entity", "entityalias", "initiativealias", "initiativefact", "topic"],
+)  # fmt: skip
+def test_changelists_make_a_fixed_number_of_queries(
+    admin_client, name, django_assert_max_num_queries
+):
+    initiative = make_initiative()
+    for n in range(40):
+        entity = make_entity()
+        EntityAlias.objects.create(entity=entity, text=f"alias {n}")
+        article = make_article()
+        link_article(article, initiative, matched_text="x")
+        link_article(article, entity, matched_text="y")
+        claim = make_claim(articles=[article], subject_initiative=initiative)
+        claim.entities.add(entity)
+    initiative.sponsors.add(*Entity.objects.all()[:5], through_defaults={"role": "lead"})
+    with django_assert_max_num_queries(14):
+        response = admin_client.get(reverse(f"admin:tracker_{name}_changelist"))
+    assert response.status_code == 200

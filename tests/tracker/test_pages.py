@@ -1,0 +1,450 @@
+"""The tracker's reader pages through the Django test client: topics, initiatives, entities,
+claims, the article page's tracker blocks, search filters, feeds, sitemaps, caching."""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from tests.factories import link_article, load_sample_tracker, make_article, make_claim, make_user
+from tracker import services
+from tracker.models import ArticleInitiative, Claim, Entity, Initiative, Mention, Topic
+
+pytestmark = pytest.mark.django_db
+
+VAULT = "/initiatives/project-vault/"
+MAX_QUERIES = 10
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def sample(db):
+    load_sample_tracker()
+
+
+def html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def main_of(response) -> str:
+    page = html(response)
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def vault_article() -> Article:
+    return Article.objects.get(title__startswith="Project Vault Gets Its Banker")
+
+
+def ten_billion_claim() -> Claim:
+    return Claim.objects.get(subject_initiative__slug="project-vault", figure_text__contains="$10")
+
+
+def verify(claim: Claim, user=None) -> Claim:
+    return services.claim_review(
+        claim=claim, status="verified", user=user, evidence_url="https://www.exim.gov/news/vault"
+    )
+
+
+# --- home -------------------------------------------------------------------------------------
+
+
+def test_home_lists_initiatives_with_recent_coverage_and_topics(client, sample):
+    page = main_of(client.get("/"))
+
+    assert "Initiatives in the news" in page
+    assert 'href="/topics/public-finance/"' in page
+    block = page[page.index("Initiatives in the news") : page.index('id="topics-title"')]
+    dates = re.findall(r'<time datetime="([^"]+)"', block)
+    assert len(dates) == 6 and dates == sorted(dates, reverse=True)
+    # Newest coverage first: the 8 February article's initiative leads, and Project Vault
+    # (last covered on 4 February) is beyond the six shown.
+    assert block.index("/initiatives/china-two-rare-earth-bases/") < block.index(
+        "/initiatives/forge/"
+    )
+    assert "/initiatives/project-vault/" not in block
+
+
+# --- initiative -------------------------------------------------------------------------------
+
+
+def test_initiative_page_shows_record_conflict_timeline_and_chart(client, sample):
+    page = main_of(client.get(VAULT))
+
+    assert "<h1>Project Vault" in page
+    assert "Reports disagree" in page
+    conflict = page[page.index("Reports disagree") : page.index("Key figures")]
+    assert "$12 billion" in conflict and "$10 billion" in conflict
+    # The articles behind each value are linked from the panel.
+    assert vault_article().get_absolute_url() in conflict
+    summit = Article.objects.get(title__startswith="Fifty Delegations")
+    assert summit.get_absolute_url() in conflict
+    # Timeline, newest first, and the chart drawn as SVG with a text alternative.
+    timeline = page[page.index("Timeline of coverage") :]
+    assert timeline.index(summit.get_absolute_url()) < timeline.index(
+        vault_article().get_absolute_url()
+    )
+    assert '<svg class="chart__svg"' in page and "<desc" in page
+    assert re.search(r"2 articles in the \d+ weeks", page)
+    assert "Jurisdictions" in page and "Sponsors" in page
+
+
+def test_initiative_page_has_no_claim_review_until_a_claim_is_reviewed(client, sample):
+    assert "application/ld+json" not in html(client.get(VAULT))
+
+    verify(ten_billion_claim())
+    cache.clear()  # on_commit does not run in these tests; the cache test checks invalidation
+    page = html(client.get(VAULT))
+
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
+    )
+    assert data["@type"] == "ClaimReview"
+    assert data["reviewRating"]["alternateName"] == "Verified"
+    assert "$10 billion" in data["claimReviewed"]
+
+
+def test_claim_review_json_ld_cannot_break_out_of_its_script(client, sample):
+    claim = ten_billion_claim()
+    claim.statement = "Up to $10 billion </script><script>alert(1)</script> & more"
+    claim.save(update_fields=["statement"])
+    verify(claim)
+
+    page = html(client.get(VAULT))
+
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
+    assert "<" not in script and "&" not in script.replace("\\u0026", "")
+    assert "</script><script>alert(1)" not in page
+    assert json.loads(script)["claimReviewed"].startswith("Up to $10 billion </script>")
+
+
+def test_unknown_initiative_topic_entity_are_404(client, sample):
+    for url in ("/initiatives/nope/", "/topics/nope/", "/entities/nope/", VAULT + "?page=9"):
+        assert client.get(url).status_code == 404
+
+
+def test_initiative_list_paginates(client, db):
+    for n in range(35):
+        Initiative.objects.create(
+            name=f"Initiative {n:02d}", slug=f"initiative-{n:02d}", kind="strategy"
+        )
+
+    first, second = (
+        main_of(client.get("/initiatives/")),
+        main_of(client.get("/initiatives/?page=2")),
+    )
+
+    assert "35 initiatives" in first
+    assert first.count('class="card"') == 30 and second.count('class="card"') == 5
+    assert client.get("/initiatives/?page=3").status_code == 404
+
+
+# --- topic and entity -------------------------------------------------------------------------
+
+
+def test_topic_page_lists_articles_most_present_and_chart(client, sample):
+    topic = Topic.objects.get(slug="stockpiles-and-reserves")
+    page = main_of(client.get(f"/topics/{topic.slug}/"))
+
+    assert f"<h1>{topic.name}</h1>" in page
+    assert vault_article().get_absolute_url() in page
+    present = page[page.index("Initiatives most present") :]
+    assert "/initiatives/project-vault/" in present
+    assert "Who is most present" in page and "/entities/" in present
+    assert '<svg class="chart__svg"' in page
+
+
+def test_entity_page_shows_aliases_articles_initiatives_and_claims(client, sample):
+    exim = Entity.objects.get(aliases__text="EXIM")
+    page = main_of(client.get(f"/entities/{exim.slug}/"))
+
+    assert exim.name in page and "Also known as" in page and "EXIM" in page
+    assert vault_article().get_absolute_url() in page
+    assert "Claims about" in page
+
+
+# --- article page -----------------------------------------------------------------------------
+
+
+def test_article_page_shows_claims_with_badges_initiatives_and_entities(client, sample):
+    article = vault_article()
+    verify(ten_billion_claim())
+
+    page = main_of(client.get(article.get_absolute_url()))
+
+    claims = page[page.index("Claims in this article") :]
+    assert '<span class="badge status status--verified">Verified</span>' in claims
+    assert "has cleared up to $10 billion" in claims
+    assert 'href="/initiatives/project-vault/"' in page
+    assert "Who and what it mentions" in page
+    assert "link-state--suggested" in page
+    assert "application/ld+json" in html(client.get(article.get_absolute_url()))
+
+
+def test_confirmed_and_suggested_links_look_different_and_rejected_ones_vanish(client, sample):
+    article = Article.objects.get(title__startswith="Fifty Delegations")
+    links = list(ArticleInitiative.objects.filter(article=article).select_related("initiative"))
+    confirmed, rejected = links[0], links[1]
+    services.article_initiative_decide(link=confirmed, state="confirmed", user=None)
+    services.article_initiative_decide(link=rejected, state="rejected", user=None)
+    mention = Mention.objects.filter(article=article).select_related("entity").first()
+    services.mention_decide(mention=mention, state="rejected", user=None)
+
+    page = main_of(client.get(article.get_absolute_url()))
+    aside = page[page.index('id="initiatives-title"') :]
+
+    assert (
+        '<li class="links__item links__item--confirmed">'
+        f'<a href="/initiatives/{confirmed.initiative.slug}/">'
+    ) in aside
+    assert aside.count("link-state--confirmed") == 1
+    assert "link-state--suggested" in aside  # the article's other links, still undecided
+    assert f'href="/initiatives/{rejected.initiative.slug}/"' not in aside
+    assert f'href="/entities/{mention.entity.slug}/"' not in aside
+    # The rejected link is gone from the initiative's timeline too.
+    page = main_of(client.get(f"/initiatives/{rejected.initiative.slug}/"))
+    timeline = page[page.index("Timeline of coverage") :]
+    assert article.get_absolute_url() not in timeline
+
+
+def test_hidden_articles_appear_on_no_tracker_page(client, sample):
+    article = vault_article()
+    Article.objects.filter(pk=article.pk).update(is_hidden=True)
+    url = article.get_absolute_url()
+
+    for page in (
+        VAULT,
+        "/topics/stockpiles-and-reserves/",
+        "/claims/",
+        "/claims/?status=unverified",
+    ):
+        assert url not in main_of(client.get(page)), page
+    # A claim made only in the hidden article is not listed.
+    assert "has cleared up to $10 billion" not in main_of(client.get("/claims/"))
+
+
+def test_readers_never_see_editor_controls(client, sample):
+    user = make_user("reader")
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(user)
+        for url in (vault_article().get_absolute_url(), VAULT, "/claims/"):
+            page = html(client.get(url))
+            assert "editor-control" not in page, url
+            assert "csrfmiddlewaretoken" not in page, url
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+def test_claims_list_puts_verified_and_disputed_first_and_filters(client, sample):
+    verified = verify(ten_billion_claim())
+    disputed = Claim.objects.get(
+        subject_initiative__slug="project-vault", figure_text="$12 billion"
+    )
+    services.claim_review(claim=disputed, status="disputed", user=None)
+
+    page = main_of(client.get("/claims/"))
+    assert page.index(f'id="claim-{verified.pk}"') < page.index(f'id="claim-{disputed.pk}"')
+    first_unverified = page.index("claim--unverified")
+    assert page.index(f'id="claim-{disputed.pk}"') < first_unverified
+
+    only_disputed = main_of(client.get("/claims/?status=disputed"))
+    assert "1 claim;" in only_disputed and f'id="claim-{disputed.pk}"' in only_disputed
+
+    vault = main_of(client.get("/claims/?initiative=project-vault"))
+    assert f'id="claim-{verified.pk}"' in vault
+    assert all(c.subject_initiative_id in (None, verified.subject_initiative_id) for c in [])
+    orion = Claim.objects.filter(figure_text="$9 billion").first()
+    assert f'id="claim-{orion.pk}"' not in vault
+
+    exim = Entity.objects.get(aliases__text="EXIM")
+    by_entity = main_of(client.get(f"/claims/?entity={exim.slug}"))
+    assert f'id="claim-{verified.pk}"' in by_entity
+
+    bad = main_of(client.get("/claims/?entity=no-such-entity"))
+    assert "No entity has this slug" in bad
+
+
+def test_claims_list_paginates(client, db):
+    article = make_article()
+    for _ in range(45):
+        make_claim(articles=[article])
+
+    assert "45 claims" in main_of(client.get("/claims/"))
+    assert main_of(client.get("/claims/?page=3")).count('class="claim ') == 5
+    assert client.get("/claims/?page=4").status_code == 404
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_search_filters_by_topic_and_initiative(client, sample):
+    vault_url = vault_article().get_absolute_url()
+    forge = Article.objects.get(title__startswith="FORGE Arrives")
+
+    everything = main_of(client.get("/search/?q=minerals"))
+    by_initiative = main_of(client.get("/search/?q=minerals&initiative=project-vault"))
+    by_topic = main_of(client.get("/search/?q=minerals&topic=stockpiles-and-reserves"))
+
+    assert vault_url in everything and forge.get_absolute_url() in everything
+    assert vault_url in by_initiative and forge.get_absolute_url() not in by_initiative
+    assert vault_url in by_topic and forge.get_absolute_url() not in by_topic
+    assert 'name="topic"' in everything and 'name="initiative"' in everything
+
+
+def test_search_initiative_filter_ignores_rejected_links(client, sample):
+    link = ArticleInitiative.objects.get(article=vault_article(), initiative__slug="project-vault")
+    services.article_initiative_decide(link=link, state="rejected", user=None)
+
+    page = main_of(client.get("/search/?q=minerals&initiative=project-vault"))
+
+    assert vault_article().get_absolute_url() not in page
+
+
+@pytest.mark.postgres
+def test_full_text_search_with_filters_on_postgres(client, sample):
+    page = main_of(client.get("/search/?q=stockpile&initiative=project-vault"))
+    assert vault_article().get_absolute_url() in page
+    assert "<mark>" in page
+
+
+# --- feeds and sitemaps -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_topic_and_initiative_feeds_parse_without_bozo(client, sample, kind):
+    for url, expected in (
+        (f"/initiatives/project-vault/feed/{kind}/", "Project Vault"),
+        (f"/topics/stockpiles-and-reserves/feed/{kind}/", "Stockpiles"),
+    ):
+        response = client.get(url)
+        parsed = feedparser.parse(response.content)
+        assert parsed.bozo == 0, (url, parsed.get("bozo_exception"))
+        assert expected in parsed.feed.title
+        titles = [e.title for e in parsed.entries]
+        assert any(t.startswith("Project Vault Gets Its Banker") for t in titles)
+        assert not any(t.startswith("Scrap Is Not a Shortcut") for t in titles)
+    assert client.get(f"/topics/nope/feed/{kind}/").status_code == 404
+
+
+def test_sitemap_lists_topics_initiatives_and_entities(client, sample):
+    index = html(client.get("/sitemap.xml"))
+    for section in ("topics", "initiatives", "entities"):
+        assert f"sitemap-{section}.xml" in index
+    initiatives = html(client.get("/sitemap-initiatives.xml"))
+    assert "/initiatives/project-vault/</loc>" in initiatives
+    assert "/topics/recycling/</loc>" in html(client.get("/sitemap-topics.xml"))
+
+
+# --- caching ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_verdict_shows_on_cached_pages_at_once(client):
+    load_sample_tracker()
+    claim = ten_billion_claim()
+    url = vault_article().get_absolute_url()
+    assert "status--verified" not in html(client.get(url))
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    assert len(cached) == 1  # served from the cache: only the pages-version lookup
+
+    verify(claim)  # transactional test: tracker_changed's on_commit invalidation runs
+
+    assert "status--verified" in html(client.get(url))
+    assert "status--verified" in html(client.get(VAULT))
+
+
+# --- bounded queries --------------------------------------------------------------------------
+
+
+def _grow(extra: int) -> None:
+    """Add ``extra`` articles linked to Project Vault, its topic and EXIM, each with a claim."""
+    vault = Initiative.objects.get(slug="project-vault")
+    topic = Topic.objects.get(slug="stockpiles-and-reserves")
+    exim = Entity.objects.get(aliases__text="EXIM")
+    start = datetime(2025, 6, 2, tzinfo=UTC)
+    for n in range(extra):
+        article = make_article(
+            title=f"Vault follow-up {n}", published_at=start + timedelta(days=3 * n)
+        )
+        link_article(article, vault, state="confirmed", decided_at=start)
+        link_article(article, topic)
+        link_article(article, exim)
+        make_claim(articles=[article], subject_initiative=vault, unit="USD", value=10**9 + n)
+
+
+PAGES = [
+    "/",
+    VAULT,
+    VAULT + "?page=2",
+    "/initiatives/",
+    "/topics/stockpiles-and-reserves/",
+    "/entities/{exim}/",
+    "/claims/",
+    "/claims/?status=unverified&initiative=project-vault",
+    "/search/?q=vault&initiative=project-vault&topic=stockpiles-and-reserves",
+    "{article}",
+    "/initiatives/project-vault/feed/rss/",
+    "/topics/stockpiles-and-reserves/feed/atom/",
+]
+
+
+@pytest.mark.parametrize("extra", [25, 120])
+def test_every_page_costs_at_most_ten_queries_whatever_the_data_size(
+    client, sample, extra, django_assert_max_num_queries
+):
+    _grow(extra)
+    verify(ten_billion_claim())
+    exim = Entity.objects.get(aliases__text="EXIM")
+    for url in PAGES:
+        url = url.format(exim=exim.slug, article=vault_article().get_absolute_url())
+        cache.clear()
+        with django_assert_max_num_queries(MAX_QUERIES):
+            response = client.get(url)
+        assert response.status_code == 200, url
+
+
+# --- charts, figures, headers -----------------------------------------------------------------
+
+
+def test_weekly_chart_fills_missing_weeks_and_scales_to_the_busiest():
+    from datetime import date
+
+    from tracker.charts import weekly_chart
+    from tracker.selectors import WeekCount
+
+    chart = weekly_chart(
+        [WeekCount(date(2026, 1, 5), 1), WeekCount(date(2026, 2, 2), 4)], title="Coverage"
+    )
+
+    # Four weeks apart, padded to the minimum of eight weeks.
+    assert [bar.count for bar in chart.bars] == [0, 0, 0, 1, 0, 0, 0, 4]
+    assert chart.peak == 4 and chart.total == 5
+    tallest = max(chart.bars, key=lambda bar: bar.height)
+    assert tallest.week == date(2026, 2, 2) and tallest.y == chart.top
+    assert chart.bars[3].height == pytest.approx(tallest.height / 4, abs=0.1)
+    assert "5 articles in the 8 weeks" in chart.description
+    assert weekly_chart([], title="Coverage").description == "No dated coverage yet."
+
+
+def test_tracker_pages_carry_the_content_security_policy_and_format_figures(client, sample):
+    for url in (VAULT, "/claims/", "/topics/recycling/", "/initiatives/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy, url
+    reference = main_of(client.get(VAULT))
+    reference = reference[reference.index("Reference figures") :]
+    assert "<strong>$12 billion</strong>" in reference

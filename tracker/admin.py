@@ -1,0 +1,748 @@
+"""The editors' desk: review queue, claims, initiatives, entities, topics.
+
+Every change of state goes through ``tracker.services`` (which record who decided and when, and
+tell readers' pages); the admin only collects the editor's input. Links and claims are never
+deleted here: a rejected suggestion is kept so extraction does not make it again.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.admin import ARTICLE_BODY_FIELDS, EstimatedCountPaginator
+
+from . import events, review, selectors, services
+from .models import (
+    ArticleEnrichment,
+    ArticleInitiative,
+    ArticleTopic,
+    Claim,
+    ClaimAppearance,
+    Entity,
+    EntityAlias,
+    Initiative,
+    InitiativeAlias,
+    InitiativeFact,
+    InitiativeRelation,
+    InitiativeSponsor,
+    Link,
+    Mention,
+    Topic,
+)
+
+SUGGESTED, CONFIRMED, REJECTED = (
+    Link.State.SUGGESTED.value,
+    Link.State.CONFIRMED.value,
+    Link.State.REJECTED.value,
+)
+# A bulk claim review carries the selected ids through its confirmation page; past this many,
+# narrow the list first.
+MAX_CLAIMS_PER_REVIEW = 500
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History pages show who decided what and when; reverting from them is off, because a
+    revert would bypass the services that record and publish decisions."""
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+
+def _without_article_bodies(queryset, prefix: str = "article__"):
+    return queryset.defer(*(prefix + name for name in ARTICLE_BODY_FIELDS))
+
+
+# --- links and the review queue -------------------------------------------------------------
+
+
+class ReviewLinkForm(forms.Form):
+    """An editor adds a link the machine missed (or confirms one it suggested)."""
+
+    article = forms.ModelChoiceField(
+        queryset=ArticleInitiative._meta.get_field("article").related_model.objects.all()
+    )
+    initiative = forms.ModelChoiceField(queryset=Initiative.objects.all(), required=False)
+    entity = forms.ModelChoiceField(queryset=Entity.objects.all(), required=False)
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, model in (("article", ArticleInitiative), ("initiative", ArticleInitiative),
+                            ("entity", Mention)):  # fmt: skip
+            field = self.fields[name]
+            field.widget = AutocompleteSelect(model._meta.get_field(name), admin_site)
+            field.queryset = field.queryset  # binds the new widget to the field's choices
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("initiative") and not data.get("entity"):
+            raise ValidationError("Choose an initiative, an entity, or both.")
+        return data
+
+
+class LinkAdmin(HistoryAdmin):
+    """Shared by the three kinds of article link: read-only rows, decided through actions."""
+
+    target = ""
+    list_filter = ["state", "origin"]
+    readonly_fields = ["origin", "matched_text", "confidence", "decided_by", "decided_at",
+                       "created_at", "updated_at"]  # fmt: skip
+    raw_id_fields = ["article"]
+    actions = ["confirm", "reject"]
+    paginator = EstimatedCountPaginator
+    history_list_display = ["state", "decided_by"]
+
+    def get_queryset(self, request):
+        return _without_article_bodies(
+            super().get_queryset(request).select_related("article", self.target, "decided_by")
+        )
+
+    def get_list_display(self, request):
+        return ["article_title", self.target, "state", "origin", "matched_text", "confidence",
+                "decided_by", "decided_at"]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "article", self.target, "state"]
+
+    @admin.display(description="Article", ordering="article__published_at")
+    def article_title(self, link):
+        return link.article.title
+
+    def has_add_permission(self, request):
+        return False  # editors add links from the review queue, through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, state: str) -> None:
+        with transaction.atomic():
+            for link in queryset.select_for_update(of=("self",)):
+                self.decide(link=link, state=state, user=request.user)
+        self.message_user(request, f"{queryset.count()} link(s) {state}.", messages.SUCCESS)
+
+    def decide(self, *, link, state: str, user) -> None:
+        raise NotImplementedError
+
+    @admin.action(description="Confirm the selected links", permissions=["change"])
+    def confirm(self, request, queryset):
+        self._decide(request, queryset, CONFIRMED)
+
+    @admin.action(description="Reject the selected links", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, REJECTED)
+
+
+@admin.register(ArticleInitiative)
+class ArticleInitiativeAdmin(LinkAdmin):
+    target = "initiative"
+    list_filter = ["state", "origin", "basis", "initiative"]
+    search_fields = ["matched_text", "initiative__name", "initiative__acronym"]
+    readonly_fields = [*LinkAdmin.readonly_fields, "basis"]
+
+    def decide(self, *, link, state, user):
+        services.article_initiative_decide(link=link, state=state, user=user)
+
+    def get_urls(self):
+        return [
+            path(
+                "review/",
+                self.admin_site.admin_view(self.review_view),
+                name="tracker_review_queue",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest):
+        """The review queue: suggested initiative links and mentions, decided here."""
+        if not (self.has_view_permission(request)
+                and request.user.has_perm("tracker.view_mention")):  # fmt: skip
+            raise PermissionDenied
+        can_decide = self.has_change_permission(request) and request.user.has_perm(
+            "tracker.change_mention"
+        )
+        can_add = request.user.has_perm("tracker.add_articleinitiative") and request.user.has_perm(
+            "tracker.add_mention"
+        )
+        add_form = ReviewLinkForm(admin_site=self.admin_site)
+        if request.method == "POST":
+            if "add" in request.POST:
+                if not can_add:
+                    raise PermissionDenied
+                add_form = ReviewLinkForm(request.POST, admin_site=self.admin_site)
+                if add_form.is_valid():
+                    self._add_link(request, **add_form.cleaned_data)
+                    return HttpResponseRedirect(request.get_full_path())
+            else:
+                if not can_decide:
+                    raise PermissionDenied
+                self._decide_from_queue(request)
+                return HttpResponseRedirect(request.get_full_path())
+
+        initiative_id, article_id = (
+            _int(request.GET.get("initiative")),
+            _int(request.GET.get("article")),
+        )
+        queue = review.review_queue(initiative_id=initiative_id, article_id=article_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Review queue",
+            "opts": self.model._meta,
+            "queue": queue,
+            "can_decide": can_decide,
+            "can_add": can_add,
+            "add_form": add_form,
+            "media": self.media + add_form.media,
+            "initiatives": Initiative.objects.only("id", "name", "acronym"),
+            "initiative_id": initiative_id,
+            "article_id": article_id,
+        }
+        return TemplateResponse(request, "admin/tracker/review_queue.html", context)
+
+    def _decide_from_queue(self, request: HttpRequest) -> None:
+        one = request.POST.get("decide", "")  # "confirm:initiative:12" from a row's button
+        if one:
+            verdict, _, key = one.partition(":")
+            keys = [key]
+        else:
+            verdict, keys = request.POST.get("verdict", ""), request.POST.getlist("selected")
+        state = {"confirm": CONFIRMED, "reject": REJECTED}.get(verdict)
+        if state is None or not keys:
+            self.message_user(request, "Select suggestions, then confirm or reject them.",
+                              messages.WARNING)  # fmt: skip
+            return
+        with transaction.atomic():
+            links = review.links_for_keys(keys)
+            for link in links:
+                if isinstance(link, Mention):
+                    services.mention_decide(mention=link, state=state, user=request.user)
+                else:
+                    services.article_initiative_decide(link=link, state=state, user=request.user)
+        self.message_user(request, f"{len(links)} suggestion(s) {state}.", messages.SUCCESS)
+
+    def _add_link(self, request: HttpRequest, *, article, initiative, entity) -> None:
+        with transaction.atomic():
+            if initiative:
+                services.article_initiative_add(
+                    article=article, initiative=initiative, user=request.user
+                )
+            if entity:
+                services.mention_add(article=article, entity=entity, user=request.user)
+        added = " and ".join(str(t) for t in (initiative, entity) if t)
+        self.message_user(request, f"Linked “{article}” to {added}.", messages.SUCCESS)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@admin.register(Mention)
+class MentionAdmin(LinkAdmin):
+    target = "entity"
+    list_filter = ["state", "origin"]
+    search_fields = ["matched_text", "entity__name"]
+    readonly_fields = [*LinkAdmin.readonly_fields, "occurrences"]
+
+    def decide(self, *, link, state, user):
+        services.mention_decide(mention=link, state=state, user=user)
+
+
+@admin.register(ArticleTopic)
+class ArticleTopicAdmin(LinkAdmin):
+    target = "topic"
+    list_filter = ["state", "origin", "topic"]
+    search_fields = ["topic__name"]
+    history_list_display = []
+
+    def decide(self, *, link, state, user):
+        services.article_topic_decide(link=link, state=state, user=user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied  # topic links keep no history
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+class ConflictFilter(admin.SimpleListFilter):
+    title = "conflict"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Behind a conflicting figure"), ("no", "No conflict")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        in_conflict = {
+            claim.pk
+            for initiative in selectors.initiatives_with_conflicts()
+            for conflict in selectors.initiative_conflicts(initiative)
+            for value in conflict.values
+            for claim in value.claims
+        }
+        if self.value() == "yes":
+            return queryset.filter(pk__in=in_conflict)
+        return queryset.exclude(pk__in=in_conflict)
+
+
+class ClaimReviewForm(forms.Form):
+    status = forms.ChoiceField(choices=Claim.Status.choices, widget=forms.HiddenInput)
+    evidence_url = forms.URLField(
+        required=False, max_length=2000, assume_scheme="https", label="Evidence URL"
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == Claim.Status.VERIFIED and not data.get("evidence_url"):
+            self.add_error("evidence_url", "Verified needs the URL of the evidence.")
+        if status == Claim.Status.FALSE and not (data.get("evidence_url") or data.get("note")):
+            self.add_error("note", "False needs the evidence's URL or a note saying why.")
+        return data
+
+
+class ClaimAdminForm(forms.ModelForm):
+    evidence_url = forms.URLField(
+        required=False, max_length=2000, assume_scheme="https", label="Evidence URL"
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["status", "evidence_url", "review_note"]
+
+    def clean(self):
+        data = super().clean()
+        status, url = data.get("status"), data.get("evidence_url")
+        if status == Claim.Status.VERIFIED and not url:
+            self.add_error("evidence_url", "Verified needs the URL of the evidence.")
+        if status == Claim.Status.FALSE and not (url or data.get("review_note")):
+            self.add_error("review_note", "False needs the evidence's URL or a note saying why.")
+        return data
+
+    def validate_constraints(self):
+        pass  # the form's clean() and claim_review say it in editors' words
+
+
+class AppearanceInline(admin.TabularInline):
+    model = ClaimAppearance
+    extra = 0
+    can_delete = False
+    fields = ["article_link", "location", "sentence"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return _without_article_bodies(super().get_queryset(request).select_related("article"))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Article")
+    def article_link(self, appearance):
+        url = reverse("admin:articles_article_change", args=[appearance.article_id])
+        return format_html('<a href="{}">{}</a>', url, appearance.article.title)
+
+
+@admin.register(Claim)
+class ClaimAdmin(HistoryAdmin):
+    form = ClaimAdminForm
+    list_display = ["short_statement", "figure_text", "subject", "status",
+                    "needs_independent_verification", "reviewed_by", "reviewed_at"]  # fmt: skip
+    # Plain related filters: the RelatedOnly kind scans every claim to build its choices.
+    list_filter = ["status", "needs_independent_verification", ConflictFilter,
+                   "subject_initiative", "initiatives", "subject_entity"]  # fmt: skip
+    list_select_related = ["subject_initiative", "subject_entity", "reviewed_by"]
+    search_fields = ["statement", "figure_text"]
+    fieldsets = [
+        ("Verdict", {"fields": ["status", "evidence_url", "review_note", "reviewed_by",
+                                "reviewed_at"]}),
+        ("Claim", {"fields": ["statement", "figure_text", "value", "value_max", "unit",
+                              "qualifier", "is_attributed", "subject_initiative",
+                              "subject_entity", "named", "needs_independent_verification",
+                              "created_at"]}),
+    ]  # fmt: skip
+    readonly_fields = ["statement", "figure_text", "value", "value_max", "unit", "qualifier",
+                       "is_attributed", "subject_initiative", "subject_entity", "named",
+                       "needs_independent_verification", "reviewed_by", "reviewed_at",
+                       "created_at"]  # fmt: skip
+    inlines = [AppearanceInline]
+    ordering = ["-id"]  # newest first, as the model's order, but served by the primary key
+    actions = ["mark_verified", "mark_unverified", "mark_disputed", "mark_false"]
+    paginator = EstimatedCountPaginator
+    history_list_display = ["status", "evidence_url", "review_note"]
+
+    def has_add_permission(self, request):
+        return False  # claims come from articles
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Statement", ordering="statement")
+    def short_statement(self, claim):
+        return claim.statement if len(claim.statement) <= 120 else claim.statement[:119] + "…"
+
+    @admin.display(description="About")
+    def subject(self, claim):
+        return claim.subject or "—"
+
+    @admin.display(description="Names")
+    def named(self, claim):
+        names = [*claim.initiatives.all(), *claim.entities.all()]
+        return ", ".join(str(n) for n in names) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed():
+            services.claim_review(
+                claim=obj,
+                status=form.cleaned_data["status"],
+                user=request.user,
+                evidence_url=form.cleaned_data["evidence_url"],
+                note=form.cleaned_data["review_note"],
+            )
+
+    @admin.action(description="Mark verified…", permissions=["change"])
+    def mark_verified(self, request, queryset):
+        return self._review(request, queryset, Claim.Status.VERIFIED)
+
+    @admin.action(description="Mark unverified…", permissions=["change"])
+    def mark_unverified(self, request, queryset):
+        return self._review(request, queryset, Claim.Status.UNVERIFIED)
+
+    @admin.action(description="Mark disputed…", permissions=["change"])
+    def mark_disputed(self, request, queryset):
+        return self._review(request, queryset, Claim.Status.DISPUTED)
+
+    @admin.action(description="Mark false…", permissions=["change"])
+    def mark_false(self, request, queryset):
+        return self._review(request, queryset, Claim.Status.FALSE)
+
+    def _review(self, request, queryset, status: str):
+        """Ask for the evidence and note on an intermediate page, then record the verdict on
+        every selected claim (all or none)."""
+        claims = list(queryset.select_related("subject_initiative", "subject_entity")[
+            : MAX_CLAIMS_PER_REVIEW + 1])  # fmt: skip
+        if len(claims) > MAX_CLAIMS_PER_REVIEW:
+            self.message_user(request, f"Select at most {MAX_CLAIMS_PER_REVIEW} claims at once.",
+                              messages.ERROR)  # fmt: skip
+            return None
+        if "apply" in request.POST:
+            form = ClaimReviewForm(request.POST)
+            if form.is_valid():
+                try:
+                    with transaction.atomic():
+                        for claim in claims:
+                            services.claim_review(
+                                claim=claim,
+                                status=status,
+                                user=request.user,
+                                evidence_url=form.cleaned_data["evidence_url"],
+                                note=form.cleaned_data["note"],
+                            )
+                except ValidationError as exc:
+                    form.add_error(None, exc.messages)
+                else:
+                    label = Claim.Status(status).label.lower()
+                    self.message_user(request, f"{len(claims)} claim(s) marked {label}.",
+                                      messages.SUCCESS)  # fmt: skip
+                    return None
+        else:
+            form = ClaimReviewForm(initial={"status": status})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Mark {len(claims)} claim(s) {Claim.Status(status).label.lower()}",
+            "opts": self.model._meta,
+            "claims": claims,
+            "form": form,
+            "status": status,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "evidence_required": status == Claim.Status.VERIFIED,
+            "evidence_or_note_required": status == Claim.Status.FALSE,
+            "is_popup": IS_POPUP_VAR in request.GET,
+        }
+        return TemplateResponse(request, "admin/tracker/claim/review_claims.html", context)
+
+
+@admin.register(ClaimAppearance)
+class ClaimAppearanceAdmin(admin.ModelAdmin):
+    list_display = ["claim", "article", "location", "position"]
+    list_filter = ["location"]
+    list_select_related = ["claim", "article"]
+    raw_id_fields = ["claim", "article"]
+    search_fields = ["sentence"]
+    ordering = ["-id"]  # the model's order joins every article to sort
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+
+    def get_queryset(self, request):
+        return _without_article_bodies(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- initiatives ----------------------------------------------------------------------------
+
+
+class InitiativeAliasInline(admin.TabularInline):
+    model = InitiativeAlias
+    extra = 0
+    fields = ["text", "exact"]
+
+
+class SponsorInline(admin.TabularInline):
+    model = InitiativeSponsor
+    extra = 0
+    autocomplete_fields = ["entity"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entity")
+
+
+class RelationInline(admin.TabularInline):
+    model = InitiativeRelation
+    fk_name = "from_initiative"
+    extra = 0
+    autocomplete_fields = ["to_initiative"]
+    verbose_name = "relation to another initiative"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("to_initiative")
+
+
+class FactInline(admin.TabularInline):
+    model = InitiativeFact
+    extra = 0
+    formfield_overrides = HistoryAdmin.formfield_overrides
+    fields = ["label", "value", "unit", "as_of", "source_url", "note"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(HistoryAdmin):
+    list_display = ["name", "acronym", "kind", "status", "announced_on", "launched_on",
+                    "sponsor_names"]  # fmt: skip
+    list_filter = ["kind", "status"]
+    search_fields = ["name", "acronym", "aliases__text"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["jurisdictions"]
+    readonly_fields = ["conflicts", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "acronym", "kind", "status", "summary",
+                           "official_url", "announced_on", "launched_on", "ended_on",
+                           "jurisdictions"]}),
+        ("Conflicting figures", {"fields": ["conflicts", "conflict_note"]}),
+        ("Matching", {"fields": ["patterns"], "classes": ["collapse"]}),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]  # fmt: skip
+    inlines = [InitiativeAliasInline, SponsorInline, RelationInline, FactInline]
+    history_list_display = ["status", "conflict_note"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("sponsors", queryset=Entity.objects.only("id", "name").order_by())
+            )
+        )
+
+    @admin.display(description="Sponsors")
+    def sponsor_names(self, initiative):
+        return ", ".join(sorted({e.name for e in initiative.sponsors.all()})) or "—"
+
+    @admin.display(description="Reports disagree")
+    def conflicts(self, initiative):
+        if initiative.pk is None:
+            return "—"
+        found = selectors.initiative_conflicts(initiative)
+        if not found:
+            return "No conflicting figures."
+        rows = []
+        for conflict in found:
+            what = f"{conflict.unit} {conflict.qualifier}".strip()
+            values = format_html_join(
+                "",
+                "<li><strong>{}</strong>: {}</li>",
+                ((_value_text(value), _claim_links(value.claims)) for value in conflict.values),
+            )
+            rows.append(format_html("<p>{}</p><ul>{}</ul>", what, values))
+        return format_html_join("", "<div class='conflict'>{}</div>", ((r,) for r in rows))
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        events.tracker_changed(event=events.INITIATIVE_UPDATED, instance=obj)
+
+
+def _value_text(value) -> str:
+    low = f"{value.value.normalize():,f}"
+    if value.value_max is not None:
+        return f"{low}–{value.value_max.normalize():,f} {value.unit}"
+    return f"{low} {value.unit}"
+
+
+def _claim_links(claims) -> str:
+    return format_html_join(
+        ", ",
+        '<a href="{}">{} ({}, {} article(s))</a>',
+        (
+            (
+                reverse("admin:tracker_claim_change", args=[claim.pk]),
+                claim.figure_text or f"claim {claim.pk}",
+                claim.get_status_display(),
+                len(claim.appearances.all()),
+            )
+            for claim in claims
+        ),
+    )
+
+
+@admin.register(InitiativeAlias)
+class InitiativeAliasAdmin(admin.ModelAdmin):
+    list_display = ["text", "initiative", "exact"]
+    list_select_related = ["initiative"]
+    search_fields = ["text", "initiative__name"]
+    autocomplete_fields = ["initiative"]
+
+
+@admin.register(InitiativeFact)
+class InitiativeFactAdmin(admin.ModelAdmin):
+    list_display = ["label", "initiative", "value", "unit", "as_of"]
+    list_select_related = ["initiative"]
+    list_filter = ["unit"]
+    search_fields = ["label", "initiative__name"]
+    autocomplete_fields = ["initiative"]
+
+
+@admin.register(InitiativeSponsor)
+class InitiativeSponsorAdmin(admin.ModelAdmin):
+    list_display = ["initiative", "entity", "role"]
+    list_select_related = ["initiative", "entity"]
+    list_filter = ["role"]
+    search_fields = ["initiative__name", "entity__name"]
+    autocomplete_fields = ["initiative", "entity"]
+
+
+@admin.register(InitiativeRelation)
+class InitiativeRelationAdmin(admin.ModelAdmin):
+    list_display = ["from_initiative", "kind", "to_initiative"]
+    list_select_related = ["from_initiative", "to_initiative"]
+    list_filter = ["kind"]
+    search_fields = ["from_initiative__name", "to_initiative__name"]
+    autocomplete_fields = ["from_initiative", "to_initiative"]
+
+
+# --- entities and topics --------------------------------------------------------------------
+
+
+class EntityAliasInline(admin.TabularInline):
+    model = EntityAlias
+    extra = 0
+    fields = ["text", "exact"]
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(queryset=Entity.objects.all(), label="Merge into")
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["into"]
+        field.widget = AutocompleteSelect(Mention._meta.get_field("entity"), admin_site)
+        field.queryset = field.queryset  # binds the new widget to the field's choices
+
+
+@admin.register(Entity)
+class EntityAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "country", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "aliases__text"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [EntityAliasInline]
+    actions = ["merge_into"]
+    history_list_display = ["name", "kind"]
+
+    @admin.action(description="Merge into another entity…", permissions=["change", "delete"])
+    def merge_into(self, request, queryset):
+        """Fold the selected entities into one chosen on an intermediate page."""
+        sources = list(queryset)
+        form = MergeForm(request.POST if "apply" in request.POST else None,
+                         admin_site=self.admin_site)  # fmt: skip
+        if form.is_bound and form.is_valid():
+            into = form.cleaned_data["into"]
+            if any(source.pk == into.pk for source in sources):
+                form.add_error("into", "Choose an entity that is not being merged.")
+            else:
+                with transaction.atomic():
+                    for source in sources:
+                        services.entity_merge(source=source, into=into, user=request.user)
+                self.message_user(request, f"Merged {len(sources)} entit(ies) into {into}.",
+                                  messages.SUCCESS)  # fmt: skip
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge entities",
+            "opts": self.model._meta,
+            "sources": sources,
+            "form": form,
+            "media": self.media + form.media,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tracker/entity/merge.html", context)
+
+
+@admin.register(EntityAlias)
+class EntityAliasAdmin(admin.ModelAdmin):
+    list_display = ["text", "entity", "exact"]
+    list_select_related = ["entity"]
+    search_fields = ["text", "entity__name"]
+    autocomplete_fields = ["entity"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "min_keyword_hits"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["entities", "initiatives"]
+
+
+@admin.register(ArticleEnrichment)
+class ArticleEnrichmentAdmin(admin.ModelAdmin):
+    list_display = ["article", "enriched_at", "lexicon_version"]
+    list_select_related = ["article"]
+    raw_id_fields = ["article"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+
+    def get_queryset(self, request):
+        return _without_article_bodies(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,82 @@
+import django_filters
+from django.db.models import Q
+
+from partners.filters import IdFilter, UtcIsoDateTimeFilter
+from tracker.models import Claim, Entity, Initiative, Topic
+
+
+class UpdatedSinceMixin(django_filters.FilterSet):
+    updated_since = UtcIsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Changed at or after this time."
+    )
+
+
+class EntityFilter(UpdatedSinceMixin):
+    q = django_filters.CharFilter(method="filter_q", help_text="In the name or an alias.")
+    topic = django_filters.CharFilter(field_name="topics__slug", help_text="Topic slug.")
+
+    class Meta:
+        model = Entity
+        fields = ["kind", "country"]
+
+    def filter_q(self, queryset, name, value):
+        names = Q(name__icontains=value) | Q(aliases__text__icontains=value)
+        return queryset.filter(pk__in=Entity.objects.filter(names).values("pk"))
+
+
+class InitiativeFilter(UpdatedSinceMixin):
+    q = django_filters.CharFilter(method="filter_q", help_text="In the name, acronym or an alias.")
+    topic = django_filters.CharFilter(field_name="topics__slug", help_text="Topic slug.")
+    entity = django_filters.CharFilter(
+        field_name="sponsorships__entity__slug", distinct=True, help_text="Sponsor's slug."
+    )
+
+    class Meta:
+        model = Initiative
+        fields = ["kind", "status"]
+
+    def filter_q(self, queryset, name, value):
+        names = (
+            Q(name__icontains=value) | Q(acronym__iexact=value) | Q(aliases__text__icontains=value)
+        )
+        return queryset.filter(pk__in=Initiative.objects.filter(names).values("pk"))
+
+
+class TopicFilter(UpdatedSinceMixin):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Topic
+        fields: list[str] = []
+
+
+class ClaimFilter(UpdatedSinceMixin):
+    initiative = django_filters.CharFilter(
+        method="filter_initiative", help_text="Initiative slug: its subject or one it names."
+    )
+    entity = django_filters.CharFilter(
+        method="filter_entity", help_text="Entity slug: its subject or one it names."
+    )
+    topic = django_filters.CharFilter(
+        method="filter_topic", help_text="Claims made in articles on this topic (slug)."
+    )
+    article = IdFilter(field_name="appearances__article", distinct=True)
+    q = django_filters.CharFilter(field_name="statement", lookup_expr="icontains")
+
+    class Meta:
+        model = Claim
+        fields = ["status", "needs_independent_verification", "unit", "is_attributed"]
+
+    def filter_initiative(self, queryset, name, value):
+        named = Claim.objects.filter(initiatives__slug=value).values("pk")
+        return queryset.filter(Q(subject_initiative__slug=value) | Q(pk__in=named))
+
+    def filter_entity(self, queryset, name, value):
+        named = Claim.objects.filter(entities__slug=value).values("pk")
+        return queryset.filter(Q(subject_entity__slug=value) | Q(pk__in=named))
+
+    def filter_topic(self, queryset, name, value):
+        in_topic = Claim.objects.filter(
+            appearances__article__articletopic__topic__slug=value,
+        ).exclude(appearances__article__articletopic__state="rejected")
+        return queryset.filter(pk__in=in_topic.values("pk"))

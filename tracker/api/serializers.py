@@ -1,0 +1,88 @@
+"""What partners see of the tracker's record: output only."""
+
+from rest_framework import serializers
+
+from tracker.models import Claim, Entity, Initiative, Topic
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+
+    class Meta:
+        model = Entity
+        fields = [
+            "slug", "name", "kind", "description", "country", "website", "wikidata_id", "aliases",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class SponsorSerializer(serializers.Serializer):
+    entity = serializers.CharField(source="entity.slug")
+    role = serializers.CharField()
+
+
+class FactSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.DecimalField(max_digits=30, decimal_places=6, allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    as_of = serializers.DateField(allow_null=True)
+    source_url = serializers.CharField(allow_blank=True)
+
+
+class InitiativeSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    sponsors = SponsorSerializer(source="sponsorships", many=True, read_only=True)
+    jurisdictions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    facts = FactSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "slug", "name", "acronym", "kind", "status", "summary", "official_url",
+            "announced_on", "launched_on", "ended_on", "aliases", "sponsors", "jurisdictions",
+            "facts", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    entities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    initiatives = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = [
+            "slug", "name", "description", "entities", "initiatives", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class SubjectSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["initiative", "entity"])
+    slug = serializers.CharField()
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    subject = serializers.SerializerMethodField()
+    initiatives = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    entities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    articles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "statement", "figure_text", "value", "value_max", "unit", "qualifier",
+            "is_attributed", "subject", "initiatives", "entities", "articles", "status",
+            "needs_independent_verification", "evidence_url", "review_note", "reviewed_at",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_subject(self, claim: Claim) -> SubjectSerializer(allow_null=True):  # type: ignore[valid-type]
+        if claim.subject_initiative_id:
+            return {"type": "initiative", "slug": claim.subject_initiative.slug}
+        if claim.subject_entity_id:
+            return {"type": "entity", "slug": claim.subject_entity.slug}
+        return None
+
+    def get_articles(self, claim: Claim) -> list[int]:
+        """The ids of the articles that make the claim."""
+        return [appearance.article_id for appearance in claim.appearances.all()]

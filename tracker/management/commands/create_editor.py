@@ -1,0 +1,56 @@
+"""``manage.py create_editor USERNAME [--password P] [--demo]``: an editor who can sign in to
+the admin, in the "Editors" group (see migration tracker/0002_editors_group).
+
+Safe to run again: an existing user is brought into the group and kept; their password changes
+only when one is given (or with ``--demo``, which always sets a fresh one and prints it).
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+EDITORS = "Editors"
+DEMO_USERNAME = "demo"
+
+
+class Command(BaseCommand):
+    help = "Create (or update) an editor: staff, in the Editors group."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username", nargs="?", help="Defaults to 'demo' with --demo.")
+        parser.add_argument("--password", help="Set this password (else a new user gets none "
+                            "usable until one is set with changepassword).")  # fmt: skip
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="The demo account: user 'demo' with a freshly generated password, printed.",
+        )
+
+    def handle(self, *args, username=None, password=None, demo=False, **options):
+        username = username or (DEMO_USERNAME if demo else None)
+        if not username:
+            raise CommandError("Give a username (or --demo).")
+        group = Group.objects.filter(name=EDITORS).first()
+        if group is None:
+            raise CommandError(f"No {EDITORS!r} group: run `manage.py migrate` first.")
+        if demo and not password:
+            password = secrets.token_urlsafe(12)
+        User = get_user_model()
+        with transaction.atomic():
+            user, created = User.objects.get_or_create(username=username)
+            user.is_staff, user.is_active = True, True
+            if password:
+                user.set_password(password)
+            elif created:
+                user.set_unusable_password()
+            user.save()
+            user.groups.add(group)
+        verb = "Created" if created else "Updated"
+        self.stdout.write(self.style.SUCCESS(f"{verb} editor {username!r} (group {EDITORS})."))
+        if demo:
+            self.stdout.write(f"  username: {username}\n  password: {password}")
+        elif created and not password:
+            self.stdout.write(f"Set a password with: manage.py changepassword {username}")

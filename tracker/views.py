@@ -1,0 +1,155 @@
+"""The tracker's public pages (topics, initiatives, entities, claims) and the editors' controls
+on them: thin views over ``selectors`` (reads) and ``services`` (writes)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from articles.caching import cache_reader_page
+from articles.models import Article
+
+from . import selectors, services
+from .charts import weekly_chart
+from .forms import ClaimFilterForm, ClaimReviewForm, InitiativeLinkForm, LinkDecisionForm
+from .models import ArticleInitiative, Claim, Mention
+
+
+@cache_reader_page
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    data = selectors.topic_page(slug=slug, page_number=request.GET.get("page"))
+    chart = weekly_chart(data.weeks, title=f"Articles on {data.topic.name} per week")
+    return render(request, "tracker/topic_detail.html", {"data": data, "chart": chart})
+
+
+@cache_reader_page
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.initiative_list_page(page_number=request.GET.get("page"))
+    return render(request, "tracker/initiative_list.html", {"page_obj": page})
+
+
+@cache_reader_page
+def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    data = selectors.initiative_page(slug=slug, page_number=request.GET.get("page"))
+    chart = weekly_chart(data.weeks, title=f"Articles on {data.initiative.name} per week")
+    return render(
+        request,
+        "tracker/initiative_detail.html",
+        {"data": data, "chart": chart, "reviewed_claims": _reviewed(data.claims)},
+    )
+
+
+@cache_reader_page
+def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    data = selectors.entity_page(slug=slug, page_number=request.GET.get("page"))
+    return render(request, "tracker/entity_detail.html", {"data": data})
+
+
+@cache_reader_page
+def claim_list(request: HttpRequest) -> HttpResponse:
+    form = ClaimFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = selectors.claim_list_page(
+        status=filters.get("status", ""),
+        initiative=filters.get("initiative"),
+        entity=filters.get("entity"),
+        page_number=request.GET.get("page"),
+    )
+    context = {"form": form, "page_obj": page, "reviewed_claims": _reviewed(page.object_list)}
+    return render(request, "tracker/claim_list.html", context)
+
+
+def _reviewed(claims) -> list[Claim]:
+    return [claim for claim in claims if claim.status != Claim.Status.UNVERIFIED]
+
+
+# --- editors' controls ------------------------------------------------------------------------
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    # Anonymous visitors get 403 too, not a login redirect: these are form targets, not pages.
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    return HttpResponseRedirect(target)
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@require_POST
+def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "tracker.change_claim")
+    claim = get_object_or_404(Claim, pk=pk)
+    form = ClaimReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_review(
+                claim=claim,
+                status=form.cleaned_data["status"],
+                user=request.user,
+                evidence_url=form.cleaned_data["evidence_url"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Claim marked {claim.get_status_display().lower()}.")
+    else:
+        messages.error(request, f"Claim not changed: {_errors(form)}")
+    return _back(request, reverse("tracker:claims"))
+
+
+@require_POST
+def initiative_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "tracker.change_articleinitiative")
+    link = get_object_or_404(ArticleInitiative.objects.select_related("initiative"), pk=pk)
+    form = LinkDecisionForm(request.POST)
+    if form.is_valid():
+        services.article_initiative_decide(
+            link=link, state=form.cleaned_data["state"], user=request.user
+        )
+        messages.success(request, f"Link to {link.initiative.name} {link.state}.")
+    else:
+        messages.error(request, f"Link not changed: {_errors(form)}")
+    return _back(request, reverse("tracker:initiative", args=[link.initiative.slug]))
+
+
+@require_POST
+def mention_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "tracker.change_mention")
+    mention = get_object_or_404(Mention.objects.select_related("entity"), pk=pk)
+    form = LinkDecisionForm(request.POST)
+    if form.is_valid():
+        services.mention_decide(
+            mention=mention, state=form.cleaned_data["state"], user=request.user
+        )
+        messages.success(request, f"Link to {mention.entity.name} {mention.state}.")
+    else:
+        messages.error(request, f"Link not changed: {_errors(form)}")
+    return _back(request, reverse("tracker:entity", args=[mention.entity.slug]))
+
+
+@require_POST
+def article_initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "tracker.add_articleinitiative")
+    article = get_object_or_404(Article.objects.published().only("id", "title"), pk=pk)
+    form = InitiativeLinkForm(request.POST)
+    if form.is_valid():
+        initiative = form.cleaned_data["initiative"]
+        services.article_initiative_add(article=article, initiative=initiative, user=request.user)
+        messages.success(request, f"Article linked to {initiative.name}.")
+    else:
+        messages.error(request, f"Article not linked: {_errors(form)}")
+    return _back(request, article.get_absolute_url())
