@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 
 from . import search, services
@@ -12,6 +13,7 @@ logger = logging.getLogger(__name__)
 # The database being unreachable is transient; the fetch's own failures are not retried here,
 # they are logged and rescheduled per feed by the service (backoff, Retry-After, pause).
 DB_ERRORS = (OperationalError, InterfaceError)
+BUSY_RETRY_SECONDS = 30
 
 
 @shared_task(
@@ -30,8 +32,11 @@ def fetch_feed(self, feed_id: int) -> str:
     try:
         fetch = services.feed_fetch(feed_id=feed_id)
     except services.FeedBusy as exc:
-        logger.info("skipped: %s", exc)
-        return "busy"
+        # Usually a duplicate enqueue, and the running fetch gets the content. But the lock may
+        # also be a killed worker's, held until it expires: try again rather than drop the work.
+        logger.info("busy, retrying later: %s", exc)
+        countdown = min(BUSY_RETRY_SECONDS, settings.FEEDS["LOCK_SECONDS"])
+        raise self.retry(exc=exc, countdown=countdown) from exc
     return fetch.outcome
 
 

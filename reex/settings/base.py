@@ -134,7 +134,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="reex")
 # A task that outlives the visibility timeout is redelivered; keep it above the hard time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Further kombu options (JSON) let tests restore a killed worker's tasks within seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    **env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}),
+}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -168,7 +172,9 @@ FEEDS = {
     "MAX_BACKOFF_MINUTES": env.int("FEEDS_MAX_BACKOFF_MINUTES", default=24 * 60),
     "MAX_RETRY_AFTER_MINUTES": env.int("FEEDS_MAX_RETRY_AFTER_MINUTES", default=24 * 60),
     "PAUSE_AFTER_ERRORS": env.int("FEEDS_PAUSE_AFTER_ERRORS", default=10),
-    "LOCK_SECONDS": env.int("FEEDS_LOCK_SECONDS", default=300),
+    # Longer than fetch_feed's hard time limit (180 s), so a lock outlives no killed fetch by
+    # much, and no fetch outlives its lock.
+    "LOCK_SECONDS": env.int("FEEDS_LOCK_SECONDS", default=200),
 }
 
 # --- Reader pages -------------------------------------------------------------------------------
