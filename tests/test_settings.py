@@ -53,3 +53,21 @@ def test_local_default_needs_no_variables():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
+
+
+def test_deploy_checks_pass_with_production_settings():
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "reex.settings.production",
+            "SECRET_KEY": "kq3-production-like-" + "x" * 40 + "-7Hs9",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
