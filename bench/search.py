@@ -20,11 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine, median_of, setup_django  # noqa: E402
 
-TERMS = {
-    "common": "China",
-    "medium": "germanium",
-    "rare": "Halo Magnetics 0042",
-}
+TERMS = {"common": "China", "medium": "germanium"}
 
 
 def main() -> None:
@@ -56,6 +52,11 @@ def main() -> None:
         while done := search_vectors_update(seconds=5):
             bar.update(done)
     from django.db import connection
+
+    from tracker.models import Entity
+
+    # One generated company: named in a few hundred of the articles.
+    TERMS["rare"] = Entity.objects.filter(name__endswith="0042").values_list("name", flat=True)[0]
 
     with connection.cursor() as cursor:  # what autovacuum does after a bulk load
         cursor.execute("VACUUM ANALYZE articles_article")
