@@ -56,7 +56,9 @@ def test_local_default_needs_no_variables():
 
 
 def test_deploy_checks_pass_with_production_settings():
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process; a deployment must not.
+    unsafe = ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in unsafe}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
