@@ -3,14 +3,9 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-COPY reex ./reex
-COPY articles ./articles
-COPY tracker ./tracker
-RUN pip install .
-
 COPY . .
-RUN DJANGO_SETTINGS_MODULE=reex.settings.local python manage.py collectstatic --noinput \
+RUN pip install . \
+    && DJANGO_SETTINGS_MODULE=reex.settings.local python manage.py collectstatic --noinput \
     && useradd --create-home reex
 USER reex
 EXPOSE 8000
