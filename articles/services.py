@@ -274,10 +274,16 @@ def article_unhide(*, article: Article) -> bool:
 
 
 def _article_visibility_set(article: Article, *, hidden: bool) -> bool:
-    changed = Article.objects.filter(pk=article.pk).exclude(is_hidden=hidden).update(
-        is_hidden=hidden
+    # updated_at moves so partners syncing with updated_since see the article leave (or return).
+    now = timezone.now()
+    changed = (
+        Article.objects.filter(pk=article.pk)
+        .exclude(is_hidden=hidden)
+        .update(is_hidden=hidden, updated_at=now)
     )
     article.is_hidden = hidden
+    if changed:
+        article.updated_at = now
     if changed:
         reader_pages_invalidate()
     return bool(changed)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles.models import Article
+from articles.services import article_hide
 from tests.factories import link_article, make_api_key, make_article, make_claim, make_initiative
 from tracker.models import ArticleInitiative
 from tracker.services import article_initiative_decide, claim_review
@@ -64,7 +64,7 @@ def test_updated_since_reproduces_the_servers_state(api):
 
     # Changes after the first sync: a new article, one hidden, one link rejected, a verdict.
     make_article(title="New")
-    Article.objects.filter(pk=to_hide.pk).update(is_hidden=True, updated_at=timezone.now())
+    article_hide(article=to_hide)
     article_initiative_decide(
         link=ArticleInitiative.objects.get(pk=link.pk), state="rejected", user=None
     )
