@@ -293,12 +293,13 @@ def _article_visibility_set(article: Article, *, hidden: bool) -> bool:
 
 
 def _existing_articles(batch: list[ParsedEntry]) -> dict:
+    """Stored articles of a batch, by identity and by ("url", url), in one query."""
+    identities = [e.identity for e in batch]
+    urls = [e.url for e in batch if e.url]
     found: dict = {}
-    for article in Article.objects.filter(identity__in=[e.identity for e in batch]):
+    for article in Article.objects.matching_identities(identities, urls).order_by("id"):
         found[article.identity] = article
-    missing_urls = [e.url for e in batch if e.url and e.identity not in found]
-    if missing_urls:
-        for article in Article.objects.filter(url__in=missing_urls).order_by("id"):
+        if article.url:
             found.setdefault(("url", article.url), article)
     return found
 

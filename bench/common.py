@@ -40,6 +40,24 @@ def best_of(fn, *, repeat: int = 5, setup=None) -> float:
     return min(times)
 
 
+def interleaved(measures: dict, *, rounds: int = 15) -> dict[str, float]:
+    """The fastest time of each measure over ``rounds`` rounds that run them one after another.
+
+    ``measures`` maps a name to ``fn`` or ``(fn, setup)``. Interleaving puts every measure under
+    the same machine conditions, so their ratios hold when the machine's speed drifts.
+    """
+    best = {name: float("inf") for name in measures}
+    for _ in range(rounds):
+        for name, measure in measures.items():
+            fn, setup = measure if isinstance(measure, tuple) else (measure, None)
+            if setup:
+                setup()
+            started = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - started)
+    return best
+
+
 def median_of(fn, *, repeat: int = 5, setup=None) -> float:
     times = []
     for _ in range(repeat):

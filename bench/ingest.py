@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import SHARED, best_of, machine, setup_django  # noqa: E402
+from common import SHARED, interleaved, machine, setup_django  # noqa: E402
 
 
 def generated_feed(entries: int, *, start: int = 0) -> bytes:
@@ -72,7 +72,7 @@ def extraction_queued():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15, help="interleaved rounds")
     parser.add_argument("--backfill", type=int, default=5000)
     parser.add_argument("--enrich", type=int, default=10000)
     args = parser.parse_args()
@@ -106,11 +106,21 @@ def main() -> None:
         fetch = feed_ingest_document(feed=feed, body=seed)
         assert fetch.outcome == "unchanged_body", fetch
 
-    parse_s = best_of(lambda: feedparser.parse(seed), repeat=args.repeat)
-    with extraction_queued():
-        queued_s = best_of(full_ingest, repeat=args.repeat, setup=reset)
-    eager_s = best_of(full_ingest, repeat=args.repeat, setup=reset)
-    refetch_s = best_of(unchanged_refetch, repeat=args.repeat)
+    def queued_ingest():
+        with extraction_queued():
+            full_ingest()
+
+    times = interleaved(
+        {
+            "parse": lambda: feedparser.parse(seed),
+            "queued": (queued_ingest, reset),
+            "eager": (full_ingest, reset),
+            "refetch": unchanged_refetch,  # after "eager": the same body again
+        },
+        rounds=args.repeat,
+    )
+    parse_s, queued_s, eager_s = times["parse"], times["queued"], times["eager"]
+    refetch_s = times["refetch"]
 
     reset()
     body = generated_feed(args.backfill)
