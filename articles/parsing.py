@@ -154,7 +154,9 @@ def _parse_entry(raw, *, feed_url: str, site_url: str, site: str) -> ParsedEntry
         is_state_media=sections.is_state_media,
         comments_url=(clean_url(_get(raw, "comments", ""), base_url=base_url) or "")[:2000],
         comment_count=_count(_get(raw, "slash_comments")),
-        comment_feed_url=(clean_url(_get(raw, "wfw_commentrss", ""), base_url=base_url) or "")[:2000],
+        comment_feed_url=(clean_url(_get(raw, "wfw_commentrss", ""), base_url=base_url) or "")[
+            :2000
+        ],
         content_hash=content_hash,
         categories=_categories(raw),
     )

@@ -157,6 +157,8 @@ FEED_ITEMS = 30
 CHART_WEEKS = 26
 
 # Verified and disputed first: what readers can lean on, then what is contested.
+CLAIMS_COUNT_CAP = 1_000  # "1000+ claims": filters narrow it, nobody pages past 50
+# Served by the PostgreSQL index claim_reader_order_idx (migration 0003): keep them identical.
 CLAIM_STATUS_ORDER = Case(
     When(status=Claim.Status.VERIFIED, then=Value(0)),
     When(status=Claim.Status.DISPUTED, then=Value(1)),
@@ -497,7 +499,10 @@ def claim_list_page(
         Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article__is_hidden=False))
     ).order_by(CLAIM_STATUS_ORDER, F("reviewed_at").desc(nulls_last=True), "-id")
     return paginate(
-        _claims_with_articles(claims), page_number=page_number, per_page=CLAIMS_PER_PAGE
+        _claims_with_articles(claims),
+        page_number=page_number,
+        per_page=CLAIMS_PER_PAGE,
+        count_cap=CLAIMS_COUNT_CAP,
     )
 
 

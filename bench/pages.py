@@ -1,0 +1,142 @@
+"""Pages at scale: reader pages and the editors' changelists at 100,000 generated articles.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reex .venv/bin/python bench/pages.py
+
+Builds the corpus (``--articles``, with links and claims from the real extraction), then for each
+page, side by side in interleaved rounds: the queries it makes, its full request time through
+Django's test client with the page cache cleared, and a bare ``values()`` query of the rows the
+page lists. Targets: at most 10 queries per reader page; a changelist's SQL at most 2× the bare
+paginated query's.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import interleaved, machine, setup_django  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+
+    setup_django()
+    import logging
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from tqdm import tqdm
+
+    logging.disable(logging.INFO)
+    settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host
+    from articles.models import Article
+    from articles.search import search_vectors_update
+    from tracker.corpus import corpus_article_ids, corpus_generate
+    from tracker.models import ArticleInitiative, ArticleTopic, Claim, Initiative, Topic
+    from tracker.reference import read_reference
+    from tracker.services import articles_enrich, reference_load
+
+    reference_load(data=read_reference())
+    with tqdm(total=args.articles, desc="corpus", file=sys.stderr) as bar:
+        result = corpus_generate(articles=args.articles, progress=lambda n: bar.update(n - bar.n))
+    ids = list(corpus_article_ids(feed=result.feed))
+    with tqdm(total=len(ids), desc="links and claims", file=sys.stderr) as bar:
+        for start in range(0, len(ids), 500):
+            articles_enrich(article_ids=ids[start : start + 500])
+            bar.update(len(ids[start : start + 500]))
+    while search_vectors_update(seconds=5):
+        pass
+    if settings.IS_POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+    newest = ("-published_at", "-id")
+    article = Article.objects.published().order_by(*newest).first()
+    initiative = (
+        Initiative.objects.filter(slug="project-vault").first() or Initiative.objects.first()
+    )
+    topic = Topic.objects.order_by("slug").first()
+    listing = ("id", "title", "summary", "published_at")
+    visible = Article.objects.published().order_by(*newest)
+
+    def links_of(model, **target):
+        rows = model.objects.filter(**target).exclude(state="rejected")
+        return list(
+            rows.order_by("-article__published_at")[:20].values("article_id", "article__title")
+        )
+
+    reader_pages = {
+        "home": ("/", lambda: list(visible[:8].values(*listing))),
+        "article list": ("/articles/", lambda: list(visible[:20].values(*listing))),
+        "article": (
+            article.get_absolute_url(),
+            lambda: list(
+                Article.objects.filter(pk=article.pk).values("id", "title", "content_html")
+            ),
+        ),
+        "topic": (f"/topics/{topic.slug}/", lambda: links_of(ArticleTopic, topic=topic)),
+        "initiative": (
+            f"/initiatives/{initiative.slug}/",
+            lambda: links_of(ArticleInitiative, initiative=initiative),
+        ),
+        "claims": (
+            "/claims/",
+            lambda: list(Claim.objects.order_by("-id")[:20].values("id", "status")),
+        ),
+    }
+    admin_columns = ("id", "title", "published_at", "is_state_media", "comment_count", "is_hidden")
+    admin_pages = {
+        "admin articles": (
+            "/admin/articles/article/",
+            lambda: list(Article.objects.order_by(*newest)[:100].values(*admin_columns)),
+        ),
+        "admin claims": (
+            "/admin/tracker/claim/",
+            lambda: list(Claim.objects.order_by("-id")[:100].values("id", "statement", "status")),
+        ),
+    }
+
+    reader = Client()
+    editor = Client()
+    admin_user = get_user_model().objects.create_superuser("bench", "b@example.org", "x")
+    editor.force_login(admin_user)
+
+    def request(client, url):
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return get
+
+    def sql_of(fn):
+        with CaptureQueriesContext(connection) as queries:
+            fn()
+        return len(queries), sum(float(q["time"]) for q in queries.captured_queries)
+
+    counts = (Article.objects.count(), Claim.objects.count(), ArticleInitiative.objects.count())
+    print(f"# Pages at scale — {machine()}: {counts[0]} articles, {counts[1]} claims, "
+          f"{counts[2]} initiative links")  # fmt: skip
+    print()
+    print("| page | queries | request | its SQL | bare query | request ÷ bare | SQL ÷ bare |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, (url, bare) in {**reader_pages, **admin_pages}.items():
+        client = editor if name.startswith("admin") else reader
+        get = request(client, url)
+        times = interleaved({"page": (get, cache.clear), "bare": bare}, rounds=args.rounds)
+        cache.clear()
+        count, page_sql = sql_of(get)
+        _, bare_sql = sql_of(bare)
+        print(f"| {name} | {count} | {times['page'] * 1000:.1f} ms | {page_sql * 1000:.1f} ms "
+              f"| {times['bare'] * 1000:.1f} ms | {times['page'] / times['bare']:.1f}× "
+              f"| {page_sql / max(bare_sql, 1e-4):.1f}× |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
