@@ -1,7 +1,7 @@
 """Reads that span the tracker's models: conflicts between claims, what needs enrichment."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -157,6 +157,7 @@ FEED_ITEMS = 30
 CHART_WEEKS = 26
 
 # Verified and disputed first: what readers can lean on, then what is contested.
+KEY_FIGURES = 12
 CLAIMS_COUNT_CAP = 1_000  # "1000+ claims": filters narrow it, nobody pages past 50
 # Served by the PostgreSQL index claim_reader_order_idx (migration 0003): keep them identical.
 CLAIM_STATUS_ORDER = Case(
@@ -193,6 +194,8 @@ class InitiativePage:
     conflicts: list[Conflict]
     page: Page  # the timeline: ArticleInitiative links, newest article first
     weeks: list[WeekCount]
+    # What the page lists: years of coverage make thousands of figures; /claims/ has them all.
+    key_claims: list[Claim] = field(default_factory=list)
 
 
 @dataclass
@@ -403,6 +406,7 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
         facts=list(initiative.facts.all()),
         claims=claims,
         conflicts=_conflicts_among(initiative, claims),
+        key_claims=claims[:KEY_FIGURES],
         page=page,
         weeks=weeks,
     )
