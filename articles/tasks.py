@@ -4,30 +4,20 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
+
+from reex.celery import DB_TASK_OPTIONS
 
 from . import search, services
 
 logger = logging.getLogger(__name__)
 
-# The database being unreachable is transient; the fetch's own failures are not retried here,
-# they are logged and rescheduled per feed by the service (backoff, Retry-After, pause).
-DB_ERRORS = (OperationalError, InterfaceError)
 BUSY_RETRY_SECONDS = 30
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=DB_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=8,
-    soft_time_limit=120,
-    time_limit=180,
-)
+# Fetch failures are not Celery retries: the service logs them and reschedules the feed
+# (backoff, Retry-After, pause). DB_TASK_OPTIONS retries only while the database is unreachable.
+@shared_task(**DB_TASK_OPTIONS)
 def fetch_feed(self, feed_id: int) -> str:
     try:
         fetch = services.feed_fetch(feed_id=feed_id)
