@@ -475,14 +475,9 @@ class ClaimAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/tracker/claim/review_claims.html", context)
 
 
-@admin.register(ClaimAppearance)
-class ClaimAppearanceAdmin(admin.ModelAdmin):
-    list_display = ["claim", "article", "location", "position"]
-    list_filter = ["location"]
-    list_select_related = ["claim", "article"]
-    raw_id_fields = ["claim", "article"]
-    search_fields = ["sentence"]
-    ordering = ["-id"]  # the model's order joins every article to sort
+class _MachineRecordAdmin(admin.ModelAdmin):
+    """Rows extraction writes and editors only read: large tables, listed without counting."""
+
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
@@ -498,6 +493,16 @@ class ClaimAppearanceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ClaimAppearance)
+class ClaimAppearanceAdmin(_MachineRecordAdmin):
+    list_display = ["claim", "article", "location", "position"]
+    list_filter = ["location"]
+    list_select_related = ["claim", "article"]
+    raw_id_fields = ["claim", "article"]
+    search_fields = ["sentence"]
+    ordering = ["-id"]  # the model's order joins every article to sort
 
 
 # --- initiatives ----------------------------------------------------------------------------
@@ -727,22 +732,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleEnrichment)
-class ArticleEnrichmentAdmin(admin.ModelAdmin):
+class ArticleEnrichmentAdmin(_MachineRecordAdmin):
     list_display = ["article", "enriched_at", "lexicon_version"]
     list_select_related = ["article"]
     raw_id_fields = ["article"]
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    paginator = EstimatedCountPaginator
-
-    def get_queryset(self, request):
-        return _without_article_bodies(super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
