@@ -1,8 +1,10 @@
 """What partners see of the tracker's record: output only."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker.models import Claim, Entity, Initiative, Topic
+from tracker.selectors import initiative_conflicts
 
 
 class EntitySerializer(serializers.ModelSerializer):
@@ -43,6 +45,36 @@ class InitiativeSerializer(serializers.ModelSerializer):
             "announced_on", "launched_on", "ended_on", "aliases", "sponsors", "jurisdictions",
             "facts", "created_at", "updated_at",
         ]  # fmt: skip
+
+
+class ConflictValueSerializer(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=30, decimal_places=6)
+    value_max = serializers.DecimalField(max_digits=30, decimal_places=6, allow_null=True)
+    claims = serializers.SerializerMethodField()
+
+    def get_claims(self, value) -> list[int]:
+        return [claim.pk for claim in value.claims]
+
+
+class ConflictSerializer(serializers.Serializer):
+    """Reports that disagree: the values given for one unit, each with the claims behind it."""
+
+    unit = serializers.CharField()
+    qualifier = serializers.CharField(allow_blank=True)
+    values = ConflictValueSerializer(many=True)
+
+
+class InitiativeDetailSerializer(InitiativeSerializer):
+    """One initiative, with the conflicts the pages and the admin show for it."""
+
+    conflicts = serializers.SerializerMethodField()
+
+    class Meta(InitiativeSerializer.Meta):
+        fields = [*InitiativeSerializer.Meta.fields, "conflicts"]
+
+    @extend_schema_field(ConflictSerializer(many=True))
+    def get_conflicts(self, initiative) -> list[dict]:
+        return ConflictSerializer(initiative_conflicts(initiative), many=True).data
 
 
 class TopicSerializer(serializers.ModelSerializer):

@@ -1,4 +1,6 @@
-from django.db.models import Prefetch
+from datetime import datetime
+
+from django.db.models import Max, Prefetch
 
 from partners.api import PartnerViewSet
 from partners.filters import ID_REGEX, SLUG_REGEX
@@ -14,7 +16,13 @@ from tracker.models import (
 )
 
 from .filters import ClaimFilter, EntityFilter, InitiativeFilter, TopicFilter
-from .serializers import ClaimSerializer, EntitySerializer, InitiativeSerializer, TopicSerializer
+from .serializers import (
+    ClaimSerializer,
+    EntitySerializer,
+    InitiativeDetailSerializer,
+    InitiativeSerializer,
+    TopicSerializer,
+)
 
 
 class EntityViewSet(PartnerViewSet):
@@ -43,6 +51,16 @@ class InitiativeViewSet(PartnerViewSet):
         Prefetch("jurisdictions", Entity.objects.only("id", "slug")),
         "facts",
     )
+
+    def get_serializer_class(self):
+        return InitiativeDetailSerializer if self.action == "retrieve" else InitiativeSerializer
+
+    def changed_at(self, obj) -> datetime:
+        if self.action != "retrieve":
+            return obj.updated_at
+        # The detail shows conflicts, which change with the claims about the initiative.
+        latest = Claim.objects.about_initiative(obj).aggregate(latest=Max("updated_at"))["latest"]
+        return max(filter(None, (obj.updated_at, latest)))
 
 
 class TopicViewSet(PartnerViewSet):

@@ -1,0 +1,54 @@
+"""Partners see the same conflicts as the pages and the admin, and are told when they change."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from django.utils.http import http_date
+from rest_framework.test import APIClient
+
+from tests.factories import load_sample_tracker, make_api_key
+from tracker.models import Claim, Initiative
+from tracker.services import claim_review
+
+pytestmark = pytest.mark.django_db
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def api():
+    _, raw = make_api_key(rate_per_minute=10_000)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    return client
+
+
+def test_initiative_detail_reports_the_project_vault_conflict(api):
+    load_sample_tracker(search_index=False)
+
+    body = api.get("/api/v1/initiatives/project-vault/").json()
+
+    usd = next(c for c in body["conflicts"] if c["unit"] == "USD")
+    values = {Decimal(v["value"]) for v in usd["values"]}
+    assert {Decimal("10000000000"), Decimal("12000000000")} <= values
+    ten = next(v for v in usd["values"] if Decimal(v["value"]) == Decimal("10000000000"))
+    assert set(Claim.objects.filter(pk__in=ten["claims"]).values_list("value", flat=True)) == {
+        Decimal("10000000000")
+    }
+    assert "conflicts" not in api.get("/api/v1/initiatives/").json()["results"][0]
+
+
+def test_a_verdict_on_a_claim_moves_the_initiative_detail_last_modified(api):
+    load_sample_tracker(search_index=False)
+    # The initiative itself last changed a day ago; only a claim about it changes now.
+    Initiative.objects.filter(slug="project-vault").update(updated_at=timezone.now() - DAY)
+    vault = Initiative.objects.get(slug="project-vault")
+    claim = Claim.objects.about_initiative(vault).with_figure().first()
+
+    claim_review(claim=claim, status="disputed", user=None, note="Sources differ.")
+    claim.refresh_from_db()
+
+    response = api.get("/api/v1/initiatives/project-vault/")
+    assert claim.updated_at > vault.updated_at
+    assert response["Last-Modified"] == http_date(claim.updated_at.timestamp())
