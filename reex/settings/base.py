@@ -220,6 +220,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" and a "status": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "tracker.models.Entity.Kind",
+        "InitiativeKindEnum": "tracker.models.Initiative.Kind",
+        "InitiativeStatusEnum": "tracker.models.Initiative.Status",
+        "ClaimStatusEnum": "tracker.models.Claim.Status",
+    },
 }
 PARTNERS = {
     "MAX_PAGE_SIZE": env.int("PARTNERS_MAX_PAGE_SIZE", default=200),
