@@ -30,6 +30,8 @@ _SEPARATORS = re.compile(r"[\s‐‑‒–—-]+")
 _WORDS = re.compile(r"\w+")
 _ATOMS = {" ": r"[\s‐‑‒–—-]+", "'": f"[{_APOSTROPHES}]"}
 
+_MAX_VERDICTS = 100_000  # distinct spellings remembered before starting over
+
 # Case modes of one word of a form.
 _ANY, _INITIAL, _EXACT = 0, 1, 2
 
@@ -110,6 +112,8 @@ class Matcher:
         # faster than IGNORECASE in the regex engine. The case rules then look at the original.
         self._pattern = _compile(self._rules) if self._rules else None
         self._pattern_ci: re.Pattern[str] | None = None
+        # The case rules' verdict per matched key and spelling: names recur across articles.
+        self._verdicts: dict[tuple[str, str], tuple[Term, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -124,7 +128,9 @@ class Matcher:
             if self._pattern_ci is None:
                 self._pattern_ci = re.compile(self._pattern.pattern, re.IGNORECASE)
             lowered, pattern = text, self._pattern_ci
-        search, match, rules = pattern.search, pattern.match, self._rules
+        search, match, verdicts = pattern.search, pattern.match, self._verdicts
+        if len(verdicts) > _MAX_VERDICTS:
+            verdicts.clear()
         hits: list[Hit] = []
         position = 0
         while found := search(lowered, position):
@@ -140,19 +146,22 @@ class Matcher:
                     if longer.end() - at > end - start:
                         start, end, key = at, longer.end(), longer.group()
                         break
-            candidates = rules.get(key) or rules.get(normalize(key), ())
             original = text[start:end]
-            # A name repeated as an alias is one hit for its target, not two.
-            accepted = {
-                (r.term.kind, r.term.target): r.term for r in candidates if r.accepts(original)
-            }
-            terms = tuple(accepted.values())
+            terms = verdicts.get((key, original))
+            if terms is None:
+                terms = verdicts[key, original] = self._accepted(key, original)
             if terms:
                 hits.append(Hit(start, end, original, terms))
                 position = end
             else:
                 position = start + 1
         return hits
+
+    def _accepted(self, key: str, original: str) -> tuple[Term, ...]:
+        candidates = self._rules.get(key) or self._rules.get(normalize(key), ())
+        # A name repeated as an alias is one hit for its target, not two.
+        accepted = {(r.term.kind, r.term.target): r.term for r in candidates if r.accepts(original)}
+        return tuple(accepted.values())
 
 
 class KeywordCounter:

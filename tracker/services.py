@@ -6,6 +6,7 @@ NOTHING``) where two runs race. It only ever creates, refreshes or removes *unde
 links; a link an editor made, confirmed or rejected is left exactly as it is.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -156,39 +157,50 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
     return result
 
 
-def _insert_new(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """``INSERT ... ON CONFLICT DO NOTHING`` of plain, database-ready rows.
+def _insert_new(
+    model: type[Model], columns: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...] = ()
+) -> list[tuple]:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of plain, database-ready rows; returns the
+    ``returning`` fields of the rows actually inserted.
 
     Used instead of ``bulk_create`` on enrichment's hot path: building and preparing a model
     instance per row was most of enrichment's time (about 50 µs a row against 5 µs for the
     SQL). Rows a concurrent run inserted first are skipped, as with ``ignore_conflicts``.
     """
     if not rows:
-        return
+        return []
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     fields = [model._meta.get_field(name) for name in columns]
     names = ", ".join(quote(field.column) for field in fields)
+    tail = "ON CONFLICT DO NOTHING"
+    if returning:
+        tail += " RETURNING " + ", ".join(quote(model._meta.get_field(n).column) for n in returning)
+    inserted: list[tuple] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One array per column: a short statement whatever the number of rows, which the
-            # driver parses once, where a long VALUES list costs more to parse than to insert.
-            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+            # All rows as one JSON document, typed by the table's own row type: one short
+            # statement whatever the number of rows, and one string for the driver to quote.
+            # (Arrays per column cost more: the driver quotes their every element in Python.)
+            keys = [field.column for field in fields]
+            document = json.dumps([dict(zip(keys, row, strict=True)) for row in rows], default=str)
             cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "
-                "ON CONFLICT DO NOTHING",
-                [list(column) for column in zip(*rows, strict=True)],
+                f"INSERT INTO {table} ({names}) SELECT {names} "
+                f"FROM json_populate_recordset(NULL::{table}, %s) {tail}",
+                [document],
             )
-            return
+            return cursor.fetchall() if returning else []
         row = f"({', '.join(['%s'] * len(columns))})"
         size = max(1, min(BATCH_SIZE, 30_000 // len(columns)))  # SQLite's parameter limit
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(batch))} "
-                "ON CONFLICT DO NOTHING",
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(batch))} {tail}",
                 [value for values in batch for value in values],
             )
+            if returning:
+                inserted.extend(cursor.fetchall())
+    return inserted
 
 
 def _reconcile_links(
@@ -272,12 +284,17 @@ def _reconcile_claims(
     for (_, fingerprint), finding in findings.items():
         if fingerprint not in claim_ids and fingerprint not in new:
             new[fingerprint] = _claim_row(finding, flagged_here[fingerprint], stamp)
+    created: dict[str, int] = {}
     if new:
-        _insert_new(Claim, _CLAIM_COLUMNS, list(new.values()))
-        claim_ids.update(
-            Claim.objects.filter(fingerprint__in=list(new)).values_list("fingerprint", "id")
-        )
-        result.claims_created += len(new)
+        rows = list(new.values())
+        created = dict(_insert_new(Claim, _CLAIM_COLUMNS, rows, returning=("fingerprint", "id")))
+        claim_ids.update(created)
+        if len(created) < len(new):  # a concurrent run stored some of them first
+            raced = [fingerprint for fingerprint in new if fingerprint not in created]
+            claim_ids.update(
+                Claim.objects.filter(fingerprint__in=raced).values_list("fingerprint", "id")
+            )
+        result.claims_created += len(created)
 
     wanted = {(claim_ids[fp], article_id): f for (article_id, fp), f in findings.items()}
     existing = {
@@ -310,8 +327,12 @@ def _reconcile_claims(
     # lexicon has changed since, as a new alias may name more.
     linked = {row[0] for row in to_create}
     linked |= {claim_id for claim_id, article_id in wanted if article_id in relink}
-    _add_claim_links(Claim.entities.through, "entity_id", wanted, linked, "entity_ids")
-    _add_claim_links(Claim.initiatives.through, "initiative_id", wanted, linked, "initiative_ids")
+    fresh = set(created.values())  # no links yet: nothing stored to compare with
+    for through, column, attribute in (
+        (Claim.entities.through, "entity_id", "entity_ids"),
+        (Claim.initiatives.through, "initiative_id", "initiative_ids"),
+    ):
+        _add_claim_links(through, column, wanted, linked, attribute, fresh=fresh)
 
     # needs_independent_verification: any appearance in a state-media article. New claims got
     # it on insert; stored ones are set where this batch shows it, and recomputed where they
@@ -363,8 +384,11 @@ def _claim_row(finding: extraction.ClaimFinding, state_media: bool, stamp) -> tu
     )
 
 
-def _add_claim_links(through, column: str, wanted, claim_pks: set[int], attribute: str) -> None:
-    """Link claims to the entities (or initiatives) named where they appear."""
+def _add_claim_links(
+    through, column: str, wanted, claim_pks: set[int], attribute: str, fresh: set[int]
+) -> None:
+    """Link claims to the entities (or initiatives) named where they appear; ``fresh`` claims
+    were created by this run, so have no links stored yet."""
     pairs = {
         (claim_id, target)
         for (claim_id, _), finding in wanted.items()
@@ -373,7 +397,9 @@ def _add_claim_links(through, column: str, wanted, claim_pks: set[int], attribut
     }
     if not pairs:
         return
-    stored = set(through.objects.filter(claim_id__in=claim_pks).values_list("claim_id", column))
+    stored = set()
+    if older := claim_pks - fresh:
+        stored = set(through.objects.filter(claim_id__in=older).values_list("claim_id", column))
     _insert_new(through, ("claim", column.removesuffix("_id")), sorted(pairs - stored))
 
 

@@ -323,3 +323,25 @@ def test_two_runs_at_once_over_the_same_articles_make_no_duplicates(lexicon):
     assert Mention.objects.count() == len(ids)
     assert ClaimAppearance.objects.count() == len(ids)
     assert Claim.objects.count() == 1
+
+
+def test_a_claim_another_run_stores_first_gets_this_articles_appearance_and_links(
+    lexicon, monkeypatch
+):
+    article = make_article(content_text=VAULT_TEXT)
+    insert = services._insert_new
+
+    def another_run_first(model, columns, rows, returning=()):
+        if model is Claim:  # between this run's read of stored claims and its insert
+            fingerprint, statement = rows[0][0], rows[0][1]
+            Claim.objects.create(fingerprint=fingerprint, statement=statement)
+        return insert(model, columns, rows, returning)
+
+    monkeypatch.setattr(services, "_insert_new", another_run_first)
+    result = enrich(article)
+
+    claim = Claim.objects.get()
+    assert result.claims_created == 0  # the other run's claim is used, not counted as ours
+    assert list(claim.appearances.values_list("article_id", flat=True)) == [article.pk]
+    assert set(claim.entities.all()) == {lexicon["exim"]}
+    assert set(claim.initiatives.all()) == {lexicon["vault"]}
