@@ -42,16 +42,19 @@ INSTALLED_APPS = [
     "partners",
 ]
 
+# The three that set the security headers come first, so they wrap every response: the static
+# files WhiteNoise answers with, and the redirects and errors of the middleware after them (see
+# "Security headers" below).
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -187,8 +190,17 @@ SITE_DESCRIPTION = env(
 # Pages are also invalidated on every content change (articles.caching); this bounds the rest.
 READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=600)
 
+# --- Security headers ---------------------------------------------------------------------------
+# The headers every response carries, in every environment: pages, errors, the admin, the API,
+# feeds and static files (tests/test_security_headers.py; docs/operations.md, "Security").
+# Production adds what needs HTTPS: HSTS, the redirect to HTTPS, secure cookies.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 # Strict: everything from our own origin, no inline script or style anywhere. Article images
-# stay on the sites that published them, hence https: for images only.
+# stay on the sites that published them, hence https: for images only. The API docs relax
+# style-src alone (reex/api.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
