@@ -17,6 +17,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
@@ -224,6 +225,31 @@ def _checked_addresses(target: "_Target", options: FetchOptions) -> list[str]:
                 url=target.url,
             )
     return addresses
+
+
+def check_destination(url: str, options: FetchOptions) -> None:
+    """Raise ``FetchError`` saying why ``url`` may not be reached: its scheme, credentials in
+    it, or an address the guard blocks."""
+    _checked_addresses(_Target.parse(url), options)
+
+
+@contextmanager
+def guarded_connection(
+    url: str, options: FetchOptions
+) -> Iterator[tuple[http.client.HTTPConnection, str]]:
+    """For other senders than the feed fetcher (webhooks): an HTTP(S) connection to ``url``,
+    pinned to the addresses the guard checked and bounded by ``options.total_timeout``; yields
+    it with the request target (path and query). Raises ``FetchError`` like ``fetch_url``."""
+    target = _Target.parse(url)
+    addresses = _checked_addresses(target, options)
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    with _Deadline(options.total_timeout) as deadline:
+        conn = connection_class(target, addresses, options, deadline)
+        try:
+            yield conn, target.request_target
+        finally:
+            deadline.watch(None)
+            conn.close()
 
 
 # --- URLs --------------------------------------------------------------------------------------

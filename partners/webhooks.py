@@ -91,8 +91,7 @@ class PostResult:
 def check_url(url: str) -> str | None:
     """Why ``url`` may not receive webhooks (the feed fetcher's address guard), or None."""
     try:
-        target = fetching._Target.parse(url)
-        fetching._checked_addresses(target, _options())
+        fetching.check_destination(url, _options())
     except fetching.FetchError as exc:
         return str(exc)
     return None
@@ -102,37 +101,25 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> PostResult:
     """POST ``body`` to ``url``, connecting only to addresses the guard has checked."""
     options = _options()
     try:
-        target = fetching._Target.parse(url)
-        addresses = fetching._checked_addresses(target, options)
+        with fetching.guarded_connection(url, options) as (conn, path):
+            return _send(conn, path, body, {"User-Agent": options.user_agent, **headers})
     except fetching.FetchError as exc:
         return PostResult(None, str(exc))
-    with fetching._Deadline(options.total_timeout) as deadline:
-        connection_class = (
-            fetching._PinnedHTTPSConnection
-            if target.scheme == "https"
-            else fetching._PinnedHTTPConnection
+
+
+def _send(conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict) -> PostResult:
+    try:
+        conn.request(
+            "POST",
+            path,
+            body=body,
+            headers={"Content-Type": "application/json", "Connection": "close", **headers},
         )
-        conn = connection_class(target, addresses, options, deadline)
-        try:
-            conn.request(
-                "POST",
-                target.request_target,
-                body=body,
-                headers={
-                    "Content-Type": "application/json",
-                    "User-Agent": options.user_agent,
-                    "Connection": "close",
-                    **headers,
-                },
-            )
-            with conn.getresponse() as response:
-                response.read(64 * 1024)  # the receiver's answer is not ours to keep
-                return PostResult(response.status, "" if response.status < 300 else response.reason)
-        except (OSError, http.client.HTTPException) as exc:
-            return PostResult(None, f"{type(exc).__name__}: {exc}" if str(exc) else repr(exc))
-        finally:
-            deadline.watch(None)
-            conn.close()
+        with conn.getresponse() as response:
+            response.read(64 * 1024)  # the receiver's answer is not ours to keep
+            return PostResult(response.status, "" if response.status < 300 else response.reason)
+    except (OSError, http.client.HTTPException) as exc:
+        return PostResult(None, f"{type(exc).__name__}: {exc}" if str(exc) else repr(exc))
 
 
 def _options() -> fetching.FetchOptions:
