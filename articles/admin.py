@@ -41,14 +41,21 @@ class EstimatedCountPaginator(Paginator):
         object_list = self.object_list
         if not isinstance(object_list, QuerySet):
             return super().count
+        rows = object_list.order_by().values("pk")
+        postgres = connections[object_list.db].vendor == "postgresql"
+        estimate = None
+        if postgres and not object_list.query.has_filters():
+            # The whole table, whose statistics the estimate comes from: far past EXACT_UP_TO
+            # it cannot be hiding a small table, and counting even 10,000 rows costs more
+            # than the page (the claims changelist: 2 ms against 0.3 ms for the estimate).
+            estimate = _planner_rows(rows)
+            if estimate > 10 * self.EXACT_UP_TO:
+                return estimate
         # COUNT(*) over a LIMITed subquery: stops reading at EXACT_UP_TO + 1 rows.
-        exact = object_list.order_by().values("pk")[: self.EXACT_UP_TO + 1].count()
-        if exact <= self.EXACT_UP_TO:
+        exact = rows[: self.EXACT_UP_TO + 1].count()
+        if exact <= self.EXACT_UP_TO or not postgres:
             return exact
-        connection = connections[object_list.db]
-        if connection.vendor != "postgresql":
-            return exact
-        return max(exact, _planner_rows(object_list.order_by().values("pk")))
+        return max(exact, estimate if estimate is not None else _planner_rows(rows))
 
 
 def _planner_rows(queryset: QuerySet) -> int:

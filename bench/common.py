@@ -13,8 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
-def setup_django():
-    """Configure Django and create a test database (``test_<name>``) that is dropped at exit."""
+def setup_django(*, keepdb: bool = False):
+    """Configure Django and create a test database (``test_<name>``) that is dropped at exit.
+
+    With ``keepdb`` the database is reused if it exists (migrations still apply) and kept at exit,
+    so a large corpus is built once and measured many times.
+    """
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reex.settings.test")
     import django
@@ -22,10 +26,11 @@ def setup_django():
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
 
-    config = setup_databases(verbosity=0, interactive=False)
+    # Nothing here rolls back to a serialized copy: serializing a kept corpus takes minutes.
+    config = setup_databases(verbosity=0, interactive=False, keepdb=keepdb, serialized_aliases=())
     import atexit
 
-    atexit.register(teardown_databases, config, verbosity=0)
+    atexit.register(teardown_databases, config, verbosity=0, keepdb=keepdb)
 
 
 def best_of(fn, *, repeat: int = 5, setup=None) -> float:

@@ -7,6 +7,9 @@ page, side by side in interleaved rounds: the queries it makes, its full request
 Django's test client with the page cache cleared, and a bare ``values()`` query of the rows the
 page lists. Targets: at most 10 queries per reader page; a changelist's SQL at most 2× the bare
 paginated query's.
+
+``--keepdb`` keeps the test database and its corpus for the next run, which then only measures;
+``--pages home,topic`` measures only those pages.
 """
 
 import argparse
@@ -18,34 +21,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import interleaved, machine, setup_django  # noqa: E402
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=7)
-    args = parser.parse_args()
-
-    setup_django()
-    import logging
-
+def corpus_build(*, articles: int) -> None:
+    """The generated corpus, enriched with the real extraction's links and claims, indexed."""
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.db import connection
-    from django.test import Client
     from tqdm import tqdm
 
-    logging.disable(logging.INFO)
-    settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host
-    from articles.models import Article
     from articles.search import search_vectors_update
     from tracker.corpus import corpus_article_ids, corpus_generate
-    from tracker.models import ArticleInitiative, ArticleTopic, Claim, Initiative, Topic
     from tracker.reference import read_reference
     from tracker.services import articles_enrich, reference_load
 
     reference_load(data=read_reference())
-    with tqdm(total=args.articles, desc="corpus", file=sys.stderr) as bar:
-        result = corpus_generate(articles=args.articles, progress=lambda n: bar.update(n - bar.n))
+    with tqdm(total=articles, desc="corpus", file=sys.stderr) as bar:
+        result = corpus_generate(articles=articles, progress=lambda n: bar.update(n - bar.n))
     ids = list(corpus_article_ids(feed=result.feed))
     with tqdm(total=len(ids), desc="links and claims", file=sys.stderr) as bar:
         for start in range(0, len(ids), 500):
@@ -56,6 +45,34 @@ def main() -> None:
     if settings.IS_POSTGRES:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--keepdb", action="store_true", help="reuse the corpus of an earlier --keepdb run"
+    )
+    parser.add_argument("--pages", help="comma-separated page names to measure (default: all)")
+    args = parser.parse_args()
+
+    setup_django(keepdb=args.keepdb)
+    import logging
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    logging.disable(logging.INFO)
+    settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host
+    from articles.models import Article
+    from tracker.models import ArticleInitiative, ArticleTopic, Claim, Initiative, Topic
+
+    if not (args.keepdb and Article.objects.exists()):
+        corpus_build(articles=args.articles)
 
     newest = ("-published_at", "-id")
     article = Article.objects.published().order_by(*newest).first()
@@ -105,7 +122,9 @@ def main() -> None:
 
     reader = Client()
     editor = Client()
-    admin_user = get_user_model().objects.create_superuser("bench", "b@example.org", "x")
+    users = get_user_model().objects
+    admin_user = users.filter(username="bench").first()  # kept with the corpus (--keepdb)
+    admin_user = admin_user or users.create_superuser("bench", "b@example.org", "x")
     editor.force_login(admin_user)
 
     def request(client, url):
@@ -136,7 +155,10 @@ def main() -> None:
     print()
     print("| page | queries | request | its SQL | bare query | request ÷ bare | SQL ÷ bare |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    for name, (url, bare) in {**reader_pages, **admin_pages}.items():
+    pages = {**reader_pages, **admin_pages}
+    chosen = args.pages.split(",") if args.pages else list(pages)
+    for name in chosen:
+        url, bare = pages[name]
         client = editor if name.startswith("admin") else reader
         get = request(client, url)
         times = interleaved({"page": (get, cache.clear), "bare": bare}, rounds=args.rounds)

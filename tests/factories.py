@@ -156,7 +156,9 @@ def link_article(article, target, **fields):
     if isinstance(target, Initiative):
         return ArticleInitiative.objects.create(article=article, initiative=target, **fields)
     if isinstance(target, Topic):
-        return ArticleTopic.objects.create(article=article, topic=target, **fields)
+        link = ArticleTopic.objects.create(article=article, topic=target, **fields)
+        Topic.objects.filter(pk=target.pk).recount_links()  # as the services that link do
+        return link
     return Mention.objects.create(article=article, entity=target, **fields)
 
 

@@ -8,6 +8,7 @@ deleted here: a rejected suggestion is kept so extraction does not make it again
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -128,7 +129,10 @@ class LinkAdmin(HistoryAdmin):
 
     def _decide(self, request, queryset, state: str) -> None:
         with transaction.atomic():
-            for link in queryset.select_for_update(of=("self",)):
+            # In target order: deciding topic links locks their topics in id order, as
+            # enrichment does, so the two never wait on each other in a circle.
+            links = queryset.select_for_update(of=("self",)).order_by(f"{self.target}_id", "pk")
+            for link in links:
                 self.decide(link=link, state=state, user=request.user)
         self.message_user(request, f"{queryset.count()} link(s) {state}.", messages.SUCCESS)
 
@@ -355,6 +359,32 @@ class AppearanceInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, appearance.article.title)
 
 
+class NamesOnlyFilter(admin.RelatedFieldListFilter):
+    """A related filter whose choices load only the columns their labels show, not whole
+    initiatives and entities (summaries, patterns, descriptions), and once per request for
+    filters on the same model (claims filter on initiatives twice: subject, and named)."""
+
+    LABEL_FIELDS = {Initiative: ["name", "acronym"], Entity: ["name"]}  # what __str__ reads
+
+    def field_choices(self, field, request, model_admin):
+        model = field.remote_field.model
+        loaded = request.__dict__.setdefault("_names_only_choices", {})
+        if model not in loaded:
+            ordering = (
+                self.field_admin_ordering(field, request, model_admin) or model._meta.ordering
+            )
+            rows = model._default_manager.only(*self.LABEL_FIELDS[model]).order_by(*ordering)
+            loaded[model] = [(row.pk, str(row)) for row in rows]
+        return loaded[model]
+
+
+class ClaimChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # Only the rows shown: actions get whole claims from get_queryset().
+        self.result_list = self.result_list.only(*self.model_admin.list_columns)
+
+
 @admin.register(Claim)
 class ClaimAdmin(HistoryAdmin):
     form = ClaimAdminForm
@@ -362,8 +392,13 @@ class ClaimAdmin(HistoryAdmin):
                     "needs_independent_verification", "reviewed_by", "reviewed_at"]  # fmt: skip
     # Plain related filters: the RelatedOnly kind scans every claim to build its choices.
     list_filter = ["status", "needs_independent_verification", ConflictFilter,
-                   "subject_initiative", "initiatives", "subject_entity"]  # fmt: skip
+                   ("subject_initiative", NamesOnlyFilter), ("initiatives", NamesOnlyFilter),
+                   ("subject_entity", NamesOnlyFilter)]  # fmt: skip
     list_select_related = ["subject_initiative", "subject_entity", "reviewed_by"]
+    # What the list's columns read: its rows load only these (see ClaimChangeList).
+    list_columns = ["statement", "figure_text", "status", "needs_independent_verification",
+                    "reviewed_at", "subject_initiative__name", "subject_initiative__acronym",
+                    "subject_entity__name", "reviewed_by__username"]  # fmt: skip
     search_fields = ["statement", "figure_text"]
     fieldsets = [
         ("Verdict", {"fields": ["status", "evidence_url", "review_note", "reviewed_by",
@@ -382,6 +417,9 @@ class ClaimAdmin(HistoryAdmin):
     actions = ["mark_verified", "mark_unverified", "mark_disputed", "mark_false"]
     paginator = EstimatedCountPaginator
     history_list_display = ["status", "evidence_url", "review_note"]
+
+    def get_changelist(self, request, **kwargs):
+        return ClaimChangeList
 
     def has_add_permission(self, request):
         return False  # claims come from articles

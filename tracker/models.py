@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import claims
-from .querysets import ClaimQuerySet, LinkQuerySet
+from .querysets import ClaimQuerySet, LinkQuerySet, TopicQuerySet
 
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 
@@ -322,8 +322,18 @@ class Topic(models.Model):
     articles = models.ManyToManyField(
         "articles.Article", through="ArticleTopic", related_name="topics", blank=True
     )
+    # Counting a topic's links reads every one of them (tens of thousands): pages that show how
+    # many articles a topic has read this instead (Topic.objects.with_article_count()).
+    link_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Its links that no editor rejected, to hidden articles too; kept by "
+        "Topic.objects.recount_links(), which the services writing topic links call.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -440,7 +450,16 @@ class ArticleTopic(Link):
             *Link.Meta.constraints,
             models.UniqueConstraint(fields=["article", "topic"], name="article_topic_unique"),
         ]
-        indexes = [models.Index(fields=["topic", "state"])]
+        indexes = [
+            models.Index(fields=["topic", "state"]),
+            # A topic's shown links by article, read from the index alone: its chart's weeks
+            # (joined to the newest articles), its link count, its newest articles.
+            models.Index(
+                fields=["topic", "article"],
+                condition=~Q(state="rejected"),
+                name="article_topic_shown_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.topic_id} ({self.state})"

@@ -1,6 +1,8 @@
 """Chainable reads of the tracker's models."""
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 
 class LinkQuerySet(models.QuerySet):
@@ -46,3 +48,41 @@ class ClaimQuerySet(models.QuerySet):
 
     def in_article(self, article):
         return self.filter(appearances__article=article)
+
+
+class TopicQuerySet(models.QuerySet):
+    def recount_links(self) -> None:
+        """Store each topic's ``link_count`` as its links now are.
+
+        Called by the services that add, remove or decide topic links, last in their
+        transaction. The topics' rows are locked (in id order) before counting, so the count
+        is read after any other writer of the same topics has committed: concurrent
+        enrichments cannot leave a count that misses the other's links.
+        """
+        links = self.model._meta.get_field("article_links").related_model
+        with transaction.atomic():
+            ids = list(self.order_by("pk").select_for_update().values_list("pk", flat=True))
+            counted = (
+                links.objects.filter(topic=OuterRef("pk"))
+                .visible()
+                .values("topic")
+                .annotate(n=Count("article"))  # article_topic_shown_idx alone answers
+                .values("n")
+            )
+            self.model.objects.filter(pk__in=ids).update(link_count=Coalesce(Subquery(counted), 0))
+
+    def with_article_count(self):
+        """``article_count``: the topic's articles readers see, without counting its links.
+
+        ``link_count`` less the links to hidden articles, which are few and found through
+        their own index (article_hidden_idx): hiding an article needs no recount.
+        """
+        links = self.model._meta.get_field("article_links").related_model
+        hidden = (
+            links.objects.filter(topic=OuterRef("pk"), article__is_hidden=True)
+            .visible()
+            .values("topic")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(article_count=F("link_count") - Coalesce(Subquery(hidden), 0))

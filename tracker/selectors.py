@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import InvalidPage, Page, Paginator
@@ -146,12 +146,14 @@ def articles_to_enrich(*, lexicon_version: str) -> QuerySet[Article]:
 # lists are paginated, and every relation a template walks is selected or prefetched here.
 
 HOME_INITIATIVES = 6
+HOME_NEWEST_LINKS = 200  # links read, newest first, to find the initiatives in the news
 TOPIC_ARTICLES_PER_PAGE = 20
 TIMELINE_PER_PAGE = 20
 INITIATIVES_PER_PAGE = 30
 ENTITY_ARTICLES_PER_PAGE = 20
 CLAIMS_PER_PAGE = 20
 MOST_PRESENT = 8
+MOST_PRESENT_AMONG = 200  # a topic's newest articles that "most present" counts links in
 ENTITY_CLAIMS = 20
 FEED_ITEMS = 30
 CHART_WEEKS = 26
@@ -176,11 +178,13 @@ class WeekCount:
 
 @dataclass
 class TopicPage:
-    topic: Topic
+    topic: Topic  # with .article_count
     page: Page  # of ArticleTopic links, their articles selected
-    initiatives: list[Initiative]  # with .present: articles of the topic linked to it
-    entities: list[Entity]  # with .present
-    weeks: list[WeekCount]
+    # With .present: how many of the topic's newest MOST_PRESENT_AMONG articles link to it.
+    initiatives: list[Initiative]
+    entities: list[Entity]
+    weeks: list[WeekCount]  # the weeks the chart draws
+    most_present_among: int
 
 
 @dataclass
@@ -240,7 +244,8 @@ def _newest_article_first(links: QuerySet) -> QuerySet:
 
 
 def _paginate_counted(links: QuerySet, *, total: int, page_number, per_page: int) -> Page:
-    """``paginate``, with the count already known (from the weekly counts): one query fewer."""
+    """``paginate``, with the count already known (a topic's count, the weekly counts' sum):
+    one query fewer."""
     paginator = Paginator(links, per_page)
     paginator.count = total  # a cached_property: setting it skips the COUNT query
     try:
@@ -264,76 +269,124 @@ def _weekly(links: QuerySet) -> tuple[list[WeekCount], int]:
     for row in rows:
         total += row["count"]
         if row["week"] is not None:
-            week = row["week"]
-            weeks.append(
-                WeekCount(week.date() if isinstance(week, datetime) else week, row["count"])
-            )
+            weeks.append(WeekCount(_day(row["week"]), row["count"]))
     return weeks, total
 
 
-def home_initiatives(*, limit: int = HOME_INITIATIVES) -> list[Initiative]:
-    """The initiatives with the most recent coverage, each with ``latest`` (a datetime)."""
-    return list(
-        Initiative.objects.annotate(
-            latest=Max(
-                "article_links__article__published_at",
-                filter=~Q(article_links__state=Link.State.REJECTED)
-                & Q(article_links__article__is_hidden=False),
-            )
-        )
-        .filter(latest__isnull=False)
-        .only("id", "name", "slug", "acronym", "status")
-        .order_by("-latest", "name")[:limit]
+def home_initiatives(
+    *, limit: int = HOME_INITIATIVES, newest_links: int = HOME_NEWEST_LINKS
+) -> list[Initiative]:
+    """The initiatives with the most recent coverage, each with ``latest`` (a datetime).
+
+    Read off the newest links, in the order article_newest_idx walks them, rather than from
+    every initiative's every link: the first link to name an initiative gives its latest
+    coverage, and a few hundred links name the initiatives in the news. Only when they name
+    fewer than ``limit`` is the window widened.
+    """
+    links = _newest_article_first(
+        _visible_links(ArticleInitiative).filter(article__published_at__isnull=False)
+    ).values_list("initiative_id", "article__published_at")
+    while True:
+        rows = list(links[:newest_links])
+        latest: dict[int, datetime] = {}
+        for initiative_id, published_at in rows:
+            latest.setdefault(initiative_id, published_at)
+        if len(rows) < newest_links:
+            break  # every link read: nothing is missing
+        # Beyond the window, initiatives were last covered at or before its oldest link: the
+        # ones covered after it are ranked for sure (a tie at its date would go by name).
+        oldest = rows[-1][1]
+        latest = {pk: at for pk, at in latest.items() if at > oldest}
+        if len(latest) >= limit:
+            break
+        newest_links *= 4
+    initiatives = list(
+        Initiative.objects.filter(pk__in=latest).only("id", "name", "slug", "acronym", "status")
     )
+    for initiative in initiatives:
+        initiative.latest = latest[initiative.pk]
+    return sorted(initiatives, key=lambda i: (-i.latest.timestamp(), i.name))[:limit]
 
 
 def home_topics() -> list[Topic]:
     """Every topic, with ``article_count`` (visible links to visible articles)."""
     return list(
-        Topic.objects.annotate(
-            article_count=Count(
-                "article_links",
-                filter=~Q(article_links__state=Link.State.REJECTED)
-                & Q(article_links__article__is_hidden=False),
-            )
-        )
-        .only("id", "name", "slug")
-        .order_by("name")
+        Topic.objects.with_article_count().only("id", "name", "slug", "link_count").order_by("name")
     )
 
 
-def _most_present(model, link_field: str, article_ids: QuerySet, limit: int) -> list:
+# Link states readers see, for filters across a relation, where exclude() would not do.
+_SHOWN_STATES = [state for state in Link.State.values if state != Link.State.REJECTED]
+
+
+def _most_present(model, link_field: str, article_ids: list[int], limit: int) -> list:
     """The initiatives (or entities) linked to most of ``article_ids``, with ``present``."""
-    visible = ~Q(**{f"{link_field}__state": Link.State.REJECTED}) & Q(
-        **{f"{link_field}__article__in": article_ids}
-    )
+    linked = {
+        f"{link_field}__article__in": article_ids,
+        f"{link_field}__state__in": _SHOWN_STATES,
+    }
     return list(
-        model.objects.annotate(present=Count(link_field, filter=visible))
-        .filter(present__gt=0)
+        model.objects.filter(**linked)  # before annotate(): it counts the links filtered here
+        .annotate(present=Count(link_field))
         .only("id", "name", "slug")
         .order_by("-present", "name")[:limit]
     )
 
 
+def _chart_weeks(links: QuerySet, *, total: int, weeks: int = CHART_WEEKS) -> list[WeekCount]:
+    """Links per week over the ``weeks`` weeks up to the newest one with coverage: the weeks
+    ``weekly_chart`` draws, read without reading every link (``total`` is how many there are).
+    """
+    dated = links.filter(article__published_at__isnull=False).annotate(
+        week=TruncWeek("article__published_at")
+    )
+    newest = _newest_article_first(dated).values_list("week", flat=True).first()
+    if newest is None:
+        return []
+    start = newest - timedelta(weeks=weeks - 1)
+    counted = (
+        dated.filter(article__published_at__gte=start)
+        .values("week")
+        .annotate(count=Count("article"))  # not "id": article_topic_shown_idx has the rest
+        .order_by("week")
+    )
+    found = [WeekCount(_day(row["week"]), row["count"]) for row in counted]
+    # The chart starts at the first week with coverage, or all its weeks back when coverage
+    # is older: a zero week at the window's start says so. Asked only when that week has
+    # none and the window misses links (which may all be undated).
+    missing = total - sum(w.count for w in found)
+    if found[0].week > _day(start) and missing > 0:
+        if missing > links.filter(article__published_at__isnull=True).count():
+            found.insert(0, WeekCount(_day(start), 0))
+    return found
+
+
+def _day(week) -> date:
+    return week.date() if isinstance(week, datetime) else week
+
+
 def topic_page(*, slug: str, page_number) -> TopicPage:
-    topic = Topic.objects.filter(slug=slug).first()
+    topic = Topic.objects.with_article_count().filter(slug=slug).first()
     if topic is None:
         raise Http404("no such topic")
     links = _visible_links(ArticleTopic).filter(topic=topic)
-    weeks, total = _weekly(links)
     page = _paginate_counted(
         _newest_article_first(_articles_of(links)),
-        total=total,
+        total=topic.article_count,
         page_number=page_number,
         per_page=TOPIC_ARTICLES_PER_PAGE,
     )
-    article_ids = links.values("article_id")
+    # Read once, not as a subquery of both lists below.
+    newest = list(
+        _newest_article_first(links).values_list("article_id", flat=True)[:MOST_PRESENT_AMONG]
+    )
     return TopicPage(
         topic=topic,
         page=page,
-        initiatives=_most_present(Initiative, "article_links", article_ids, MOST_PRESENT),
-        entities=_most_present(Entity, "mentions", article_ids, MOST_PRESENT),
-        weeks=weeks,
+        initiatives=_most_present(Initiative, "article_links", newest, MOST_PRESENT),
+        entities=_most_present(Entity, "mentions", newest, MOST_PRESENT),
+        weeks=_chart_weeks(links, total=topic.article_count),
+        most_present_among=MOST_PRESENT_AMONG,
     )
 
 

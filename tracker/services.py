@@ -111,7 +111,7 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
 
     now = timezone.now()
     with transaction.atomic():
-        entities = _reconcile_links(
+        entities, _ = _reconcile_links(
             Mention,
             "entity_id",
             {(e.article_id, pk): f for e in extractions for pk, f in e.entities.items()},
@@ -120,7 +120,7 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
             result,
             extra=("occurrences",),
         )
-        initiatives = _reconcile_links(
+        initiatives, _ = _reconcile_links(
             ArticleInitiative,
             "initiative_id",
             {(e.article_id, pk): f for e in extractions for pk, f in e.initiatives.items()},
@@ -138,7 +138,7 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
                 initiative_ids=initiatives.get(found.article_id, set()),
             )
             topics.update(((found.article_id, pk), f) for pk, f in assigned.items())
-        _reconcile_links(ArticleTopic, "topic_id", topics, ids, now, result)
+        _, recount = _reconcile_links(ArticleTopic, "topic_id", topics, ids, now, result)
         _reconcile_claims(extractions, ids, state_media, relink, now, result)
         ArticleEnrichment.objects.bulk_create(
             [
@@ -154,6 +154,8 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
             unique_fields=["article"],
             update_fields=["content_hash", "lexicon_version", "enriched_at"],
         )
+        if recount:  # last: it locks the topics' rows until commit
+            Topic.objects.filter(pk__in=recount).recount_links()
     return result
 
 
@@ -211,9 +213,10 @@ def _reconcile_links(
     now,
     result: EnrichmentResult,
     extra: tuple[str, ...] = (),
-) -> dict[int, set[int]]:
+) -> tuple[dict[int, set[int]], set[int]]:
     """Bring the machine's undecided links in line with ``found``; return, per article, the
-    targets it ends up linked to (rejected links excluded, editors' links included)."""
+    targets it ends up linked to (rejected links excluded, editors' links included), and the
+    targets that gained or lost links."""
     fields = ("matched_text", "confidence", *extra)
     stamp = connection.ops.adapt_datetimefield_value(now)
     existing = {
@@ -254,7 +257,10 @@ def _reconcile_links(
     for key, row in existing.items():
         if key not in found and (row[1] == EDITOR or row[2] == CONFIRMED):
             linked.setdefault(key[0], set()).add(key[1])
-    return linked
+    removed = set(stale)
+    changed = {row[1] for row in to_create}
+    changed.update(key[1] for key, row in existing.items() if row[0] in removed)
+    return linked, changed
 
 
 def _reconcile_claims(
@@ -421,6 +427,8 @@ def _link_decide(link: Link, *, state: str, user: User | None) -> Link:
 
 
 def _link_changed(link: Link) -> None:
+    if isinstance(link, ArticleTopic):  # a rejection takes the link out of the topic's count
+        Topic.objects.filter(pk=link.topic_id).recount_links()
     linked = isinstance(link, ArticleInitiative) and link.state == CONFIRMED
     events.tracker_changed(
         event=events.ARTICLE_INITIATIVE_LINKED if linked else events.LINK_DECIDED, instance=link

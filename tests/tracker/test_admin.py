@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
@@ -248,6 +250,23 @@ def test_claim_filters(desk, sample):
     assert {c.subject_initiative_id for c in about_vault.context["cl"].result_list} == {sample.pk}
     unverified = desk.get(CLAIMS, {"status__exact": "verified"}).context["cl"].result_list
     assert list(unverified) == []
+
+
+def test_claims_changelist_reads_filter_names_once_and_only_the_listed_columns(desk, sample):
+    with CaptureQueriesContext(connection) as queries:
+        response = desk.get(CLAIMS)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count(f'?subject_initiative__id__exact={sample.pk}"') == 1
+    assert html.count(f'?initiatives__id__exact={sample.pk}"') == 1
+    assert f'<td class="field-subject">{sample}</td>' in html  # the About column
+    sqls = [q["sql"] for q in queries]
+    # Both initiative filters (subject, named) show the same choices: read once.
+    choices = [sql for sql in sqls if sql.startswith('SELECT "tracker_initiative"')]
+    rows = [sql for sql in sqls if sql.startswith('SELECT "tracker_claim"')]
+    assert len(choices) == 1 and len(rows) == 1
+    unshown = ('"patterns"', '"summary"', '"description"', '"review_note"', '"password"')
+    assert not [column for column in unshown for sql in choices + rows if column in sql]
 
 
 # --- initiatives and entities ---------------------------------------------------------------

@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
-from tests.factories import make_article, make_user
+from articles.models import Article
+from articles.services import article_hide
+from tests.factories import make_article, make_topic, make_user
 from tracker import services
 from tracker.models import (
     ArticleEnrichment,
@@ -124,6 +126,76 @@ def test_topics_follow_their_rules(lexicon):
         linked.pk,
         worded.pk,
     }
+
+
+def _links_shown(topic: Topic) -> int:
+    return ArticleTopic.objects.filter(topic=topic).visible().count()
+
+
+def test_topic_link_count_follows_enrichment_and_decisions(lexicon):
+    topic = Topic.objects.get(slug="stockpiles")
+    linked = make_article(content_text="Project Vault is news.")
+    worded = make_article(content_text="A stockpile here, stockpiles there.")
+    enrich(linked, worded)
+    enrich(linked, worded, force=True)  # twice: nothing changes
+    topic.refresh_from_db()
+    assert topic.link_count == _links_shown(topic) == 2
+
+    # The text changes and its rules no longer hold: the machine's link goes, and the count.
+    Article.objects.filter(pk=worded.pk).update(content_text="Nothing here.", content_hash="new")
+    enrich(worded)
+    topic.refresh_from_db()
+    assert topic.link_count == _links_shown(topic) == 1
+
+    link = ArticleTopic.objects.get(article=linked)
+    services.article_topic_decide(link=link, state="rejected", user=None)
+    topic.refresh_from_db()
+    assert topic.link_count == _links_shown(topic) == 0
+    services.article_topic_decide(link=link, state="confirmed", user=None)
+    topic.refresh_from_db()
+    assert topic.link_count == 1
+
+
+def test_hidden_articles_leave_the_topic_count_readers_see_without_a_recount(lexicon):
+    topic = Topic.objects.get(slug="stockpiles")
+    shown, hidden = (make_article(content_text="Project Vault is news.") for _ in range(2))
+    enrich(shown, hidden)
+    article_hide(article=hidden)
+    counted = Topic.objects.with_article_count().get(pk=topic.pk)
+    assert (counted.link_count, counted.article_count) == (2, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_recount_waits_for_another_writer_of_the_topic_and_counts_its_links():
+    topic = make_topic()
+    first, second = make_article(), make_article()
+    counted, release, errors = threading.Event(), threading.Event(), []
+
+    def other_writer():
+        try:
+            with transaction.atomic():
+                ArticleTopic.objects.create(article=first, topic=topic)
+                Topic.objects.filter(pk=topic.pk).recount_links()
+                counted.set()
+                release.wait(5)  # holds the topic until this thread's recount is under way
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    assert counted.wait(5)
+    threading.Timer(0.5, release.set).start()
+    with transaction.atomic():
+        ArticleTopic.objects.create(article=second, topic=topic)
+        # Blocks until the other commits; a count read before that would miss its link.
+        Topic.objects.filter(pk=topic.pk).recount_links()
+    thread.join()
+    assert errors == []
+    topic.refresh_from_db()
+    assert topic.link_count == 2
 
 
 def test_enriching_twice_changes_nothing(lexicon):

@@ -9,12 +9,31 @@ import feedparser
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Max, Q
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from tests.factories import link_article, load_sample_tracker, make_article, make_claim, make_user
-from tracker import services
-from tracker.models import ArticleInitiative, Claim, Entity, Initiative, Mention, Topic
+from articles.services import article_hide
+from tests.factories import (
+    link_article,
+    load_sample_tracker,
+    make_article,
+    make_claim,
+    make_initiative,
+    make_topic,
+    make_user,
+)
+from tracker import selectors, services
+from tracker.charts import weekly_chart
+from tracker.models import (
+    ArticleInitiative,
+    ArticleTopic,
+    Claim,
+    Entity,
+    Initiative,
+    Mention,
+    Topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +94,53 @@ def test_home_lists_initiatives_with_recent_coverage_and_topics(client, sample):
         "/initiatives/forge/"
     )
     assert "/initiatives/project-vault/" not in block
+
+
+def _home_count(client, topic: Topic) -> int:
+    cache.clear()
+    page = main_of(client.get("/"))
+    found = re.search(rf'href="/topics/{topic.slug}/">[^<]*<span class="tag__count">(\d+)<', page)
+    return int(found.group(1))
+
+
+def _articles_shown(topic: Topic) -> int:
+    return ArticleTopic.objects.filter(topic=topic, article__is_hidden=False).visible().count()
+
+
+def test_home_topic_counts_are_the_articles_readers_see(client, sample):
+    topic = Topic.objects.get(slug="stockpiles-and-reserves")
+    before = _home_count(client, topic)
+    assert before == _articles_shown(topic) >= 2
+
+    rejected, hidden = ArticleTopic.objects.filter(topic=topic).select_related("article")[:2]
+    services.article_topic_decide(link=rejected, state="rejected", user=None)
+    article_hide(article=hidden.article)
+
+    assert _home_count(client, topic) == _articles_shown(topic) == before - 2
+    page = main_of(client.get(f"/topics/{topic.slug}/"))
+    assert f"{before - 2} articles" in page
+
+
+def _initiatives_by_every_link() -> list[tuple[int, datetime]]:
+    shown = ~Q(article_links__state="rejected") & Q(article_links__article__is_hidden=False)
+    latest = Max("article_links__article__published_at", filter=shown)
+    initiatives = Initiative.objects.annotate(latest=latest).filter(latest__isnull=False)
+    return [(i.pk, i.latest) for i in initiatives.order_by("-latest", "name")[:6]]
+
+
+@pytest.mark.parametrize("window", [1, 3, 1000])
+def test_home_initiatives_read_off_the_newest_links_are_those_of_every_link(sample, window):
+    # The newest coverage is rejected or hidden: reading newest first must look past it.
+    newest = ArticleInitiative.objects.select_related("article").order_by(
+        "-article__published_at", "-id"
+    )
+    services.article_initiative_decide(link=newest[0], state="rejected", user=None)
+    article_hide(article=newest[1].article)
+
+    found = selectors.home_initiatives(newest_links=window)
+
+    assert [(i.pk, i.latest) for i in found] == _initiatives_by_every_link()
+    assert len(found) == 6
 
 
 # --- initiative -------------------------------------------------------------------------------
@@ -164,6 +230,43 @@ def test_topic_page_lists_articles_most_present_and_chart(client, sample):
     assert "/initiatives/project-vault/" in present
     assert "Who is most present" in page and "/entities/" in present
     assert '<svg class="chart__svg"' in page
+
+
+def _covered(topic: Topic, *dates) -> None:
+    for published_at in dates:
+        link_article(make_article(published_at=published_at), topic)
+
+
+@pytest.mark.parametrize("older_coverage", [True, False])
+def test_topic_chart_draws_what_every_link_would_reading_only_its_weeks(db, older_coverage):
+    topic = make_topic()
+    monday = datetime(2025, 1, 6, tzinfo=UTC)
+    # Weekly coverage for 20 weeks, none in the first weeks of the chart's 26; an undated
+    # article; with or without coverage from before the chart's weeks.
+    _covered(topic, *(monday + timedelta(weeks=w, days=w % 5) for w in range(20, 40)), None)
+    if older_coverage:
+        _covered(topic, monday)
+
+    data = selectors.topic_page(slug=topic.slug, page_number=None)
+
+    every_week, total = selectors._weekly(ArticleTopic.objects.filter(topic=topic))
+    assert weekly_chart(data.weeks, title="t") == weekly_chart(every_week, title="t")
+    assert len(weekly_chart(data.weeks, title="t").bars) == (26 if older_coverage else 20)
+    assert data.page.paginator.count == total == (22 if older_coverage else 21)
+
+
+def test_most_present_counts_links_in_the_topics_newest_articles(client, db, monkeypatch):
+    monkeypatch.setattr(selectors, "MOST_PRESENT_AMONG", 2)
+    topic, before, lately = make_topic(), make_initiative(name="Before"), make_initiative()
+    for day, initiative in ((1, before), (2, before), (3, before), (4, lately), (5, lately)):
+        article = make_article(published_at=datetime(2025, 3, day, tzinfo=UTC))
+        link_article(article, topic)
+        link_article(article, initiative)
+
+    data = selectors.topic_page(slug=topic.slug, page_number=None)
+
+    assert [(i.pk, i.present) for i in data.initiatives] == [(lately.pk, 2)]
+    assert "In its latest 2 articles." in main_of(client.get(f"/topics/{topic.slug}/"))
 
 
 def test_entity_page_shows_aliases_articles_initiatives_and_claims(client, sample):
