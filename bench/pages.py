@@ -5,8 +5,9 @@
 Builds the corpus (``--articles``, with links and claims from the real extraction), then for each
 page, side by side in interleaved rounds: the queries it makes, its full request time through
 Django's test client with the page cache cleared, and a bare ``values()`` query of the rows the
-page lists. Targets: at most 10 queries per reader page; a changelist's SQL at most 2× the bare
-paginated query's.
+page lists, in the page's order. Targets: at most 10 queries per reader page; a changelist's SQL at
+most 2× the bare paginated query's (Django's ``Paginator`` over a ``values()`` query of the same
+rows: its count and its first page).
 
 ``--keepdb`` keeps the test database and its corpus for the next run, which then only measures;
 ``--pages home,topic`` measures only those pages.
@@ -63,7 +64,9 @@ def main() -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
+    from django.core.paginator import Paginator
     from django.db import connection
+    from django.db.models import F
     from django.test import Client
 
     logging.disable(logging.INFO)
@@ -74,8 +77,7 @@ def main() -> None:
     if not (args.keepdb and Article.objects.exists()):
         corpus_build(articles=args.articles)
 
-    newest = ("-published_at", "-id")
-    article = Article.objects.published().order_by(*newest).first()
+    article = Article.objects.published().newest_first().first()
     initiative = (
         Initiative.objects.filter(slug="project-vault").first() or Initiative.objects.first()
     )
@@ -84,10 +86,17 @@ def main() -> None:
     visible = Article.objects.published().newest_first()  # the order its index serves
 
     def links_of(model, **target):
-        rows = model.objects.filter(**target).exclude(state="rejected")
-        return list(
-            rows.order_by("-article__published_at")[:20].values("article_id", "article__title")
+        # In the pages' order, which their index serves (newest article first, undated last).
+        rows = (
+            model.objects.filter(**target)
+            .exclude(state="rejected")
+            .order_by(F("article__published_at").desc(nulls_last=True), F("article__id").desc())
         )
+        return list(rows[:20].values("article_id", "article__title"))
+
+    def paginated(rows, per_page):
+        """A bare paginated query: Django's Paginator over ``values()``, its count and page."""
+        return lambda: list(Paginator(rows, per_page).page(1).object_list)
 
     reader_pages = {
         "home": ("/", lambda: list(visible[:8].values(*listing))),
@@ -112,11 +121,11 @@ def main() -> None:
     admin_pages = {
         "admin articles": (
             "/admin/articles/article/",
-            lambda: list(Article.objects.order_by(*newest)[:100].values(*admin_columns)),
+            paginated(Article.objects.newest_first().values(*admin_columns), 100),
         ),
         "admin claims": (
             "/admin/tracker/claim/",
-            lambda: list(Claim.objects.order_by("-id")[:100].values("id", "statement", "status")),
+            paginated(Claim.objects.order_by("-id").values("id", "statement", "status"), 100),
         ),
     }
 

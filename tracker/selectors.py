@@ -70,20 +70,24 @@ def initiative_conflicts(initiative: Initiative) -> list[Conflict]:
     several amounts together is breaking a total down, not disagreeing with itself. Claims an
     editor marked false do not count.
     """
-    claims = (
+    claims = list(
         Claim.objects.about_initiative(initiative)
         .with_figure()
         .exclude(status=Claim.Status.FALSE)
-        .prefetch_related(
-            Prefetch("appearances", queryset=ClaimAppearance.objects.select_related("article"))
-        )
         .order_by("id")
     )
-    return _conflicts_among(initiative, list(claims))
+    # Plain pairs, not appearance objects: a figure repeated across a corpus has thousands.
+    articles: dict[int, set[int]] = defaultdict(set)
+    pairs = ClaimAppearance.objects.filter(claim__in=claims).values_list("claim_id", "article_id")
+    for claim_id, article_id in pairs:
+        articles[claim_id].add(article_id)
+    return _conflicts_among(initiative, claims, articles)
 
 
-def _conflicts_among(initiative: Initiative, claims: list[Claim]) -> list[Conflict]:
-    """``initiative_conflicts`` over claims already loaded, appearances prefetched."""
+def _conflicts_among(
+    initiative: Initiative, claims: list[Claim], articles: dict[int, set[int]]
+) -> list[Conflict]:
+    """``initiative_conflicts`` over claims already loaded, given the articles stating each."""
     claims = sorted(
         (c for c in claims if c.value is not None and c.status != Claim.Status.FALSE),
         key=lambda c: c.pk,
@@ -97,7 +101,7 @@ def _conflicts_among(initiative: Initiative, claims: list[Claim]) -> list[Confli
     conflicts = []
     for (unit, qualifier), by_value in sorted(groups.items()):
         articles = {
-            key: {a.article_id for claim in found for a in claim.appearances.all()}
+            key: set().union(*(articles.get(claim.pk, ()) for claim in found))
             for key, found in by_value.items()
         }
         disputed = {
@@ -152,6 +156,7 @@ TIMELINE_PER_PAGE = 20
 INITIATIVES_PER_PAGE = 30
 ENTITY_ARTICLES_PER_PAGE = 20
 CLAIMS_PER_PAGE = 20
+CLAIM_ARTICLES_SHOWN = 3  # articles listed under a claim; "and N more" for the rest
 MOST_PRESENT = 8
 MOST_PRESENT_AMONG = 200  # a topic's newest articles that "most present" counts links in
 ENTITY_CLAIMS = 20
@@ -402,23 +407,31 @@ def initiative_list_page(*, page_number) -> Page:
     return paginate(initiatives, page_number=page_number, per_page=INITIATIVES_PER_PAGE)
 
 
-def _claims_with_articles(claims: QuerySet) -> QuerySet:
-    """Claims with their appearances in visible articles (and those articles) prefetched."""
-    return claims.prefetch_related(
-        Prefetch(
-            "appearances",
-            queryset=ClaimAppearance.objects.filter(article__is_hidden=False)
-            .select_related("article")
-            .only(
-                "id",
-                "claim_id",
-                "article_id",
-                "sentence",
-                *(f"article__{name}" for name in LISTING_FIELDS),
-            )
-            .order_by("article__published_at", "article_id"),
-        )
+def _attach_articles(claims: list[Claim]) -> dict[int, set[int]]:
+    """Give each claim ``listed_appearances``, its first CLAIM_ARTICLES_SHOWN appearances in
+    visible articles (oldest first; each article with its id, title and date), and
+    ``more_articles``, how many visible articles state it beyond those. Returns, per claim, the
+    ids of all those articles.
+
+    One query of plain rows, no appearance objects for the rest: a figure repeated across a
+    corpus appears in thousands of articles.
+    """
+    rows = (
+        ClaimAppearance.objects.filter(claim__in=claims, article__is_hidden=False)
+        .order_by("article__published_at", "article_id")
+        .values_list("claim_id", "article_id", "article__title", "article__published_at")
     )
+    articles: dict[int, set[int]] = defaultdict(set)
+    listed: dict[int, list[ClaimAppearance]] = defaultdict(list)
+    for claim_id, article_id, title, published_at in rows:
+        articles[claim_id].add(article_id)
+        if len(listed[claim_id]) < CLAIM_ARTICLES_SHOWN:
+            article = Article(id=article_id, title=title, published_at=published_at)
+            listed[claim_id].append(ClaimAppearance(claim_id=claim_id, article=article))
+    for claim in claims:
+        claim.listed_appearances = listed.get(claim.pk, [])
+        claim.more_articles = max(len(articles.get(claim.pk, ())) - CLAIM_ARTICLES_SHOWN, 0)
+    return articles
 
 
 def initiative_page(*, slug: str, page_number) -> InitiativePage:
@@ -434,13 +447,12 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
         else:
             relations.append((_REVERSE_RELATION[relation.kind], relation.from_initiative))
     claims = list(
-        _claims_with_articles(
-            Claim.objects.about_initiative(initiative)
-            .with_figure()
-            .select_related("subject_initiative", "subject_entity")
-            .order_by(CLAIM_STATUS_ORDER, "value", "id")
-        )
+        Claim.objects.about_initiative(initiative)
+        .with_figure()
+        .select_related("subject_initiative", "subject_entity")
+        .order_by(CLAIM_STATUS_ORDER, "value", "id")
     )
+    articles = _attach_articles(claims)
     links = _visible_links(ArticleInitiative).filter(initiative=initiative)
     weeks, total = _weekly(links)
     page = _paginate_counted(
@@ -458,7 +470,7 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
         relations=relations,
         facts=list(initiative.facts.all()),
         claims=claims,
-        conflicts=_conflicts_among(initiative, claims),
+        conflicts=_conflicts_among(initiative, claims, articles),
         key_claims=claims[:KEY_FIGURES],
         page=page,
         weeks=weeks,
@@ -555,12 +567,12 @@ def claim_list_page(
     claims = claims.filter(
         Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article__is_hidden=False))
     ).order_by(CLAIM_STATUS_ORDER, F("reviewed_at").desc(nulls_last=True), "-id")
-    return paginate(
-        _claims_with_articles(claims),
-        page_number=page_number,
-        per_page=CLAIMS_PER_PAGE,
-        count_cap=CLAIMS_COUNT_CAP,
+    page = paginate(
+        claims, page_number=page_number, per_page=CLAIMS_PER_PAGE, count_cap=CLAIMS_COUNT_CAP
     )
+    page.object_list = list(page.object_list)
+    _attach_articles(page.object_list)
+    return page
 
 
 def _feed_articles(links: QuerySet, limit: int) -> list[Article]:

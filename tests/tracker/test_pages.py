@@ -391,6 +391,24 @@ def test_claims_list_paginates(client, db):
     assert client.get("/claims/?page=4").status_code == 404
 
 
+def test_a_claim_lists_its_first_three_visible_articles_and_counts_the_rest(client, db):
+    vault = make_initiative(name="Project Vault", slug="project-vault")
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    articles = [
+        make_article(title=f"Report {n}", published_at=start + timedelta(days=n)) for n in range(7)
+    ]
+    article_hide(article=articles[0])  # the earliest, hidden: neither listed nor counted
+    make_claim(articles=articles, subject_initiative=vault)
+
+    for url in (VAULT, "/claims/"):
+        with CaptureQueriesContext(connection) as queries:
+            page = main_of(client.get(url))
+        listed = re.findall(r">(Report \d)</a>", page)
+        assert listed[:3] == ["Report 1", "Report 2", "Report 3"], url
+        assert "and 3 more" in page, url
+        assert len(queries) <= MAX_QUERIES, url
+
+
 # --- search -----------------------------------------------------------------------------------
 
 
