@@ -652,7 +652,7 @@ def _claim_links(claims) -> str:
                 reverse("admin:tracker_claim_change", args=[claim.pk]),
                 claim.figure_text or f"claim {claim.pk}",
                 claim.get_status_display(),
-                len(claim.appearances.all()),
+                claim.article_count,
             )
             for claim in claims
         ),

@@ -48,7 +48,7 @@ class ConflictValue:
     value: Decimal
     value_max: Decimal | None
     unit: str
-    claims: tuple[Claim, ...]  # with their appearances (and articles) prefetched
+    claims: tuple[Claim, ...]
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ def initiative_conflicts(initiative: Initiative) -> list[Conflict]:
 def _conflicts_among(
     initiative: Initiative, claims: list[Claim], articles: dict[int, set[int]]
 ) -> list[Conflict]:
-    """``initiative_conflicts`` over claims already loaded, given the articles stating each."""
+    """``initiative_conflicts`` over claims already loaded, given the articles stating each.
+    The claims of a conflict get ``article_count``, how many of those articles state them."""
     claims = sorted(
         (c for c in claims if c.value is not None and c.status != Claim.Status.FALSE),
         key=lambda c: c.pk,
@@ -100,18 +101,22 @@ def _conflicts_among(
         groups[unit, claim.qualifier][key].append(claim)
     conflicts = []
     for (unit, qualifier), by_value in sorted(groups.items()):
-        articles = {
+        stating = {
             key: set().union(*(articles.get(claim.pk, ()) for claim in found))
             for key, found in by_value.items()
         }
+        # Disputed: neither value's articles include the other's (subset tests stop early).
         disputed = {
             key
-            for key, here in articles.items()
-            for other, there in articles.items()
-            if other != key and here - there and there - here
+            for key, here in stating.items()
+            for other, there in stating.items()
+            if other != key and not here <= there and not there <= here
         }
         if not disputed:
             continue
+        for key in disputed:
+            for claim in by_value[key]:
+                claim.article_count = len(articles.get(claim.pk, ()))
         values = tuple(
             ConflictValue(low, high, unit, tuple(by_value[low, high]))
             for low, high in sorted(disputed, key=lambda key: -key[0])

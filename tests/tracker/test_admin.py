@@ -279,6 +279,8 @@ def test_initiative_page_lists_conflicting_figures_with_their_claims(desk, sampl
     twelve = Claim.objects.get(subject_initiative=sample, value=Decimal("12e9"))
     assert reverse("admin:tracker_claim_change", args=[twelve.pk]) in html
     assert "12,000,000,000 USD" in html
+    stating = twelve.appearances.count()
+    assert f"({twelve.get_status_display()}, {stating} article(s))" in html
 
 
 def test_saving_an_initiative_keeps_history_and_tells_the_tracker(desk, editor, monkeypatch):

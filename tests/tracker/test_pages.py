@@ -409,6 +409,23 @@ def test_a_claim_lists_its_first_three_visible_articles_and_counts_the_rest(clie
         assert len(queries) <= MAX_QUERIES, url
 
 
+def test_conflicts_are_found_in_every_unit_of_an_initiatives_figures(db):
+    vault = make_initiative(name="Project Vault", slug="project-vault")
+    first, second, third = (make_article(title=f"Report {n}") for n in range(3))
+    for value, unit, articles in (
+        (10_000_000_000, "USD", [first]),
+        (12_000_000_000, "USD", [second]),
+        (100, "t", [first]),
+        (200, "t", [third]),
+    ):
+        make_claim(articles=articles, subject_initiative=vault, value=value, unit=unit)
+
+    on_page = selectors.initiative_page(slug="project-vault", page_number=1).conflicts
+    for conflicts in (selectors.initiative_conflicts(vault), on_page):
+        found = {c.unit: sorted(v.value for v in c.values) for c in conflicts}
+        assert found == {"USD": [10_000_000_000, 12_000_000_000], "t": [100, 200]}
+
+
 # --- search -----------------------------------------------------------------------------------
 
 
