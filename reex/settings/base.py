@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 # files WhiteNoise answers with, and the redirects and errors of the middleware after them (see
 # "Security headers" below).
 MIDDLEWARE = [
+    "reex.middleware.security_headers_fallback",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
