@@ -127,6 +127,8 @@ SAMPLES: dict[str, Sample] = {
     "tracker:topic-rss": Sample("/topics/{topic.slug}/feed/rss/", 200),
     "tracker:topic-atom": Sample("/topics/{topic.slug}/feed/atom/", 200),
     "tracker:initiatives": Sample("/initiatives/", 200),
+    "tracker:topics": Sample("/topics/", 200),
+    "tracker:entities": Sample("/entities/", 200),
     "tracker:initiative": Sample("/initiatives/{initiative.slug}/", 200),
     "tracker:initiative-rss": Sample("/initiatives/{initiative.slug}/feed/rss/", 200),
     "tracker:initiative-atom": Sample("/initiatives/{initiative.slug}/feed/atom/", 200),

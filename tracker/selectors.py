@@ -159,6 +159,7 @@ HOME_NEWEST_LINKS = 200  # links read, newest first, to find the initiatives in 
 TOPIC_ARTICLES_PER_PAGE = 20
 TIMELINE_PER_PAGE = 20
 INITIATIVES_PER_PAGE = 30
+ENTITIES_PER_PAGE = 50
 ENTITY_ARTICLES_PER_PAGE = 20
 CLAIMS_PER_PAGE = 20
 CLAIM_ARTICLES_SHOWN = 3  # articles listed under a claim; "and N more" for the rest
@@ -410,6 +411,14 @@ def initiative_list_page(*, page_number) -> Page:
         latest=Max("article_links__article__published_at", filter=visible),
     ).order_by(F("latest").desc(nulls_last=True), "name")
     return paginate(initiatives, page_number=page_number, per_page=INITIATIVES_PER_PAGE)
+
+
+def entity_list_page(*, kind: str, page_number) -> Page:
+    """Entities by name, of one ``kind`` (an ``Entity.Kind`` value) or every kind."""
+    entities = Entity.objects.only("id", "name", "slug", "kind", "country", "description")
+    if kind:
+        entities = entities.filter(kind=kind)
+    return paginate(entities.order_by("name"), page_number=page_number, per_page=ENTITIES_PER_PAGE)
 
 
 def _attach_articles(claims: list[Claim]) -> dict[int, set[int]]:

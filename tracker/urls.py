@@ -13,6 +13,7 @@ from .feeds import (
 app_name = "tracker"
 
 urlpatterns = [
+    path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("topics/<slug:slug>/feed/rss/", cache_reader_page(TopicArticlesFeed()), name="topic-rss"),
     path(
@@ -32,6 +33,7 @@ urlpatterns = [
         cache_reader_page(InitiativeArticlesAtomFeed()),
         name="initiative-atom",
     ),
+    path("entities/", views.entity_list, name="entities"),
     path("entities/<slug:slug>/", views.entity_detail, name="entity"),
     path("claims/", views.claim_list, name="claims"),
     # Editors' controls (POST only, permission-checked).

@@ -15,7 +15,12 @@ from articles.models import Article
 from . import selectors, services
 from .charts import weekly_chart
 from .forms import ClaimFilterForm, ClaimReviewForm, InitiativeLinkForm, LinkDecisionForm
-from .models import ArticleInitiative, Claim, Mention
+from .models import ArticleInitiative, Claim, Entity, Mention
+
+
+@cache_reader_page
+def topic_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "tracker/topic_list.html", {"topics": selectors.home_topics()})
 
 
 @cache_reader_page
@@ -40,6 +45,16 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tracker/initiative_detail.html",
         {"data": data, "chart": chart, "reviewed_claims": _reviewed(data.claims)},
     )
+
+
+@cache_reader_page
+def entity_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    if kind not in Entity.Kind.values:
+        kind = ""  # an unknown kind lists every entity rather than none
+    page = selectors.entity_list_page(kind=kind, page_number=request.GET.get("page"))
+    context = {"page_obj": page, "kind": kind, "kinds": Entity.Kind.choices}
+    return render(request, "tracker/entity_list.html", context)
 
 
 @cache_reader_page

@@ -19,6 +19,7 @@ from tests.factories import (
     load_sample_tracker,
     make_article,
     make_claim,
+    make_entity,
     make_initiative,
     make_topic,
     make_user,
@@ -424,6 +425,44 @@ def test_conflicts_are_found_in_every_unit_of_an_initiatives_figures(db):
     for conflicts in (selectors.initiative_conflicts(vault), on_page):
         found = {c.unit: sorted(v.value for v in c.values) for c in conflicts}
         assert found == {"USD": [10_000_000_000, 12_000_000_000], "t": [100, 200]}
+
+
+def test_topics_index_lists_every_topic_with_the_articles_readers_see(client, db):
+    shown, hidden = make_article(title="Shown"), make_article(title="Later hidden")
+    magnets = make_topic(name="Magnets", description="Permanent magnets and their makers.")
+    empty = make_topic(name="Recycling")
+    link_article(shown, magnets)
+    link_article(hidden, magnets)
+    article_hide(article=hidden)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = main_of(client.get("/topics/"))
+
+    assert f'href="/topics/{magnets.slug}/"' in page
+    assert f'href="/topics/{empty.slug}/"' in page
+    assert page.index("Magnets") < page.index("Recycling")  # by name
+    assert "1 article<" in page and "0 articles" in page
+    assert "Permanent magnets and their makers." in page
+    assert len(queries) <= MAX_QUERIES
+
+
+def test_entities_index_lists_by_name_filters_by_kind_and_paginates(client, db):
+    make_entity(name="Lynas", slug="lynas", kind="company")
+    make_entity(name="Australia", slug="australia", kind="country")
+    for n in range(55):
+        make_entity(name=f"Zeta Mining {n:02}", slug=f"zeta-{n}", kind="company")
+
+    everything = main_of(client.get("/entities/"))
+    companies = main_of(client.get("/entities/?kind=company"))
+    unknown = main_of(client.get("/entities/?kind=dragon"))
+    second = main_of(client.get("/entities/?kind=company&page=2"))
+
+    assert "57 entities" in everything and "56 entities" in companies
+    assert everything.index(">Australia<") < everything.index(">Lynas<")
+    assert ">Australia<" not in companies and ">Lynas<" in companies
+    assert "57 entities" in unknown  # an unknown kind lists every entity, not none
+    assert second.count('class="card"') == 6 and "kind=company" in second
+    assert client.get("/entities/?page=9").status_code == 404
 
 
 # --- search -----------------------------------------------------------------------------------
