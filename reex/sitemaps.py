@@ -44,7 +44,13 @@ class ReaderPagesSitemap(PagesSitemap):
     """The site's fixed pages, the tracker's lists included."""
 
     def items(self) -> list[str]:
-        return [*super().items(), "tracker:initiatives", "tracker:claims"]
+        return [
+            *super().items(),
+            "tracker:initiatives",
+            "tracker:topics",
+            "tracker:entities",
+            "tracker:claims",
+        ]
 
 
 class _TrackerSitemap(Sitemap):

@@ -524,6 +524,9 @@ def test_sitemap_lists_topics_initiatives_and_entities(client, sample):
     initiatives = html(client.get("/sitemap-initiatives.xml"))
     assert "/initiatives/project-vault/</loc>" in initiatives
     assert "/topics/recycling/</loc>" in html(client.get("/sitemap-topics.xml"))
+    pages = html(client.get("/sitemap-pages.xml"))
+    for index in ("/initiatives/", "/topics/", "/entities/", "/claims/"):
+        assert f"{index}</loc>" in pages
 
 
 # --- caching ----------------------------------------------------------------------------------
