@@ -79,19 +79,20 @@ def article_search_page(
     )
 
 
-def feed_articles(*, limit: int = FEED_ITEMS) -> list[Article]:
-    articles = (
-        Article.objects.published()
-        .only(
-            "id",
-            "title",
-            "summary",
-            "author",
-            "published_at",
-            "first_seen_at",
-            "updated_at",
-            "comments_url",
-        )  # fmt: skip
-        .newest_first()
-    )
+def feed_articles(*, limit: int = FEED_ITEMS, among: QuerySet | None = None) -> list[Article]:
+    """The newest published articles for a feed; ``among``, a query of article ids, narrows
+    them (a topic's or an initiative's links)."""
+    articles = Article.objects.published()
+    if among is not None:
+        articles = articles.filter(pk__in=among)
+    articles = articles.only(
+        "id",
+        "title",
+        "summary",
+        "author",
+        "published_at",
+        "first_seen_at",
+        "updated_at",
+        "comments_url",
+    ).newest_first()  # fmt: skip
     return list(_with_tags(articles)[:limit])

@@ -13,7 +13,6 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -22,9 +21,10 @@ from django.db.models import (
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 
-from articles.models import Article, ArticleFeed
+from articles.models import Article
 from articles.pagination import paginate
 from articles.querysets import LISTING_FIELDS
+from articles.selectors import feed_articles
 
 from .claims import comparable
 from .models import (
@@ -589,36 +589,11 @@ def claim_list_page(
     return page
 
 
-def _feed_articles(links: QuerySet, limit: int) -> list[Article]:
-    articles = (
-        Article.objects.published()
-        .filter(pk__in=links.values("article_id"))
-        .only(
-            "id",
-            "title",
-            "summary",
-            "author",
-            "published_at",
-            "first_seen_at",
-            "updated_at",
-            "comments_url",
-        )  # fmt: skip
-        .newest_first()
-        .prefetch_related(
-            Prefetch(
-                "feed_links",
-                queryset=ArticleFeed.objects.only("article_id", "categories").order_by(
-                    "first_seen_at", "id"
-                ),
-            )
-        )
-    )
-    return list(articles[:limit])
-
-
 def topic_feed_articles(*, topic: Topic, limit: int = FEED_ITEMS) -> list[Article]:
-    return _feed_articles(ArticleTopic.objects.visible().filter(topic=topic), limit)
+    links = ArticleTopic.objects.visible().filter(topic=topic)
+    return feed_articles(limit=limit, among=links.values("article_id"))
 
 
 def initiative_feed_articles(*, initiative: Initiative, limit: int = FEED_ITEMS) -> list[Article]:
-    return _feed_articles(ArticleInitiative.objects.visible().filter(initiative=initiative), limit)
+    links = ArticleInitiative.objects.visible().filter(initiative=initiative)
+    return feed_articles(limit=limit, among=links.values("article_id"))
