@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .querysets import ArticleManager, FeedQuerySet
+from .sections import Sections, body_without_sections
 
 
 class Feed(models.Model):
@@ -144,6 +145,19 @@ class Article(models.Model):
     def slug(self) -> str:
         """Readable words for the URL; the primary key alone identifies the article."""
         return slugify(self.title)[:80].strip("-") or "article"
+
+    @property
+    def body_html(self) -> str:
+        """The sanitized body without the sections the article page shows in their own boxes
+        (highlights, the house take, sources, the notice), so readers do not read them twice.
+        """
+        shown = Sections(
+            highlights=self.highlights,
+            takeaway=self.takeaway,
+            sources=self.sources,
+            disclosure=self.disclosure,
+        )
+        return body_without_sections(self.content_html, shown)
 
     @property
     def tags(self) -> list[str]:

@@ -119,6 +119,8 @@ _LABEL_END = re.compile(r"[:\n]")
 class _Block:
     tag: str
     html: str  # inner HTML
+    start: int = 0  # the whole element, tags included, in the document
+    end: int = 0
 
     @cached_property
     def text(self) -> str:
@@ -130,7 +132,8 @@ def _blocks(clean_html: str) -> list[_Block]:
     blocks: list[_Block] = []
     leaf: str | None = None
     depth = 0
-    start = loose_start = 0
+    start = outer_start = loose_start = 0
+    end = len(clean_html)
     for match in _BLOCK_TAG.finditer(clean_html):
         closing, name = match.group(1) == "/", match.group(2)
         if leaf is not None:
@@ -138,22 +141,23 @@ def _blocks(clean_html: str) -> list[_Block]:
                 continue
             depth += -1 if closing else 1
             if depth == 0:
-                blocks.append(_Block(leaf, clean_html[start : match.start()]))
+                inner = clean_html[start : match.start()]
+                blocks.append(_Block(leaf, inner, outer_start, match.end()))
                 leaf, loose_start = None, match.end()
             continue
         if name in _CONTAINERS or (name in _BLOCKS and not closing):
             loose = clean_html[loose_start : match.start()]
             if loose.strip() and clean_html_to_text(loose):
-                blocks.append(_Block("p", loose))
+                blocks.append(_Block("p", loose, loose_start, match.start()))
             loose_start = match.end()
             if name == "hr":
-                blocks.append(_Block("hr", ""))
+                blocks.append(_Block("hr", "", match.start(), match.end()))
             elif name in _BLOCKS:
-                leaf, depth, start = name, 1, match.end()
+                leaf, depth, start, outer_start = name, 1, match.end(), match.start()
     if leaf is not None:  # unbalanced input: keep what there is
-        blocks.append(_Block(leaf, clean_html[start:]))
+        blocks.append(_Block(leaf, clean_html[start:], outer_start, end))
     elif clean_html[loose_start:].strip() and clean_html_to_text(clean_html[loose_start:]):
-        blocks.append(_Block("p", clean_html[loose_start:]))
+        blocks.append(_Block("p", clean_html[loose_start:], loose_start, end))
     return blocks
 
 
@@ -253,21 +257,25 @@ def _section(
     return body
 
 
-def _highlights(rest: str, body: list[_Block]) -> list[str]:
+def _highlights(rest: str, body: list[_Block]) -> tuple[list[str], list[_Block]]:
+    """The highlights, and the blocks of ``body`` they came from."""
     items: list[str] = []
+    lists: list[_Block] = []
     for block in body:
         if block.tag in _LISTS:
             items.extend(_list_items(block.html))
+            lists.append(block)
         elif items:
             break  # the summary list is over; the article proper starts here
     if items:
-        return items
+        return items, lists
     # No list: "Highlights: …" inline, or lines and paragraphs typed with bullet characters.
     if rest:
-        lines = rest.split("\n")
+        lines, used = rest.split("\n"), []
     else:
-        lines = [block.text for block in body if block.tag == "p" and _BULLET.match(block.text)]
-    return [text for line in lines if (text := _BULLET.sub("", line).strip())]
+        used = [block for block in body if block.tag == "p" and _BULLET.match(block.text)]
+        lines = [block.text for block in used]
+    return [text for line in lines if (text := _BULLET.sub("", line).strip())], used
 
 
 def _body_text(rest: str, body: list[_Block], *, own_paragraph: bool) -> str:
@@ -309,31 +317,74 @@ def extract_sections(clean_html: str) -> Sections:
     The first highlights list wins; takeaways and notices found in several places are joined
     with blank lines, and sources are collected in order without repeats.
     """
+    return _sections_and_blocks(clean_html)[0]
+
+
+def body_without_sections(clean_html: str, shown: Sections) -> str:
+    """``clean_html`` without the labelled sections a page shows on their own (``shown``).
+
+    A kind of section is cut only where what it holds here is exactly what is shown (a field an
+    editor changed no longer matches, so its text stays in the body), and only whole blocks are
+    cut, so the result is as well formed, and as safe, as ``clean_html``.
+    """
+    found, used = _sections_and_blocks(clean_html)
+    cut: list[_Block] = []
+    for kind, value in (
+        (HIGHLIGHTS, found.highlights),
+        (TAKEAWAY, found.takeaway),
+        (SOURCES, found.sources),
+        (DISCLOSURE, found.disclosure),
+    ):
+        if value and value == getattr(shown, kind):
+            cut.extend(used[kind])
+    if not cut:
+        return clean_html
+    kept: list[str] = []
+    position = 0
+    for block in sorted(cut, key=lambda block: block.start):
+        if block.start >= position:
+            kept.append(clean_html[position : block.start])
+            position = block.end
+    kept.append(clean_html[position:])
+    return "".join(kept).strip()
+
+
+def _sections_and_blocks(clean_html: str) -> tuple[Sections, dict[str, list[_Block]]]:
+    """The sections, and for each kind the blocks (labels included) they were read from."""
     blocks = _blocks(clean_html)
     labels = [_label(block) for block in blocks]
     highlights: list[str] = []
     takeaways: list[str] = []
     sources: list[str] = []
     notices: list[str] = []
+    used: dict[str, list[_Block]] = {HIGHLIGHTS: [], TAKEAWAY: [], SOURCES: [], DISCLOSURE: []}
     for index, found in enumerate(labels):
         if found is None:
             continue
         kind, rest = found
-        own_paragraph = blocks[index].tag == "p"
+        label = blocks[index]
+        own_paragraph = label.tag == "p"
         body = [] if rest and own_paragraph else _section(blocks, index, labels)
-        if kind == HIGHLIGHTS and not highlights:
-            highlights = _highlights(rest, body)
-        elif kind == TAKEAWAY:
+        if kind == HIGHLIGHTS:
+            if not highlights:
+                highlights, from_blocks = _highlights(rest, body)
+                if highlights:
+                    # A heading "Highlights: …" above a list: the list wins, the heading stays.
+                    used[kind] = [*([] if rest and from_blocks else [label]), *from_blocks]
+            continue
+        if kind == TAKEAWAY:
             takeaways.append(_body_text(rest, body, own_paragraph=own_paragraph))
         elif kind == SOURCES:
             sources.extend(_sources(rest, body, own_paragraph=own_paragraph))
         elif kind == DISCLOSURE:
             notices.append(_body_text(rest, body, own_paragraph=own_paragraph))
+        used[kind].extend([label, *body])
     disclosure = "\n\n".join(notice for notice in notices if notice)
-    return Sections(
+    sections = Sections(
         highlights=highlights,
         takeaway="\n\n".join(text for text in takeaways if text),
         sources=list(dict.fromkeys(sources)),
         disclosure=disclosure,
         is_state_media=_is_state_media(disclosure),
     )
+    return sections, used

@@ -103,6 +103,36 @@ def test_article_page_shows_content_sections_discussion_original_and_tags(client
     assert "<p>The group says its magnet plant is running at full capacity.</p>" in html
 
 
+def test_article_page_shows_each_section_once_in_its_own_box(client, feed):
+    ingest(feed, item(1, body=STATE_MEDIA_BODY))
+    article = Article.objects.get()
+
+    html = main_of(client.get(article.get_absolute_url()))
+
+    for text in (
+        "Output of separated oxide rose 12% in 2025.",
+        "Claims of capacity need a second source.",
+        "Example Daily (translated)",
+        "Content from media affiliated with a Chinese state-owned enterprise.",
+    ):
+        assert html.count(text) == 1, text
+    body = html[html.index('class="prose"') :]
+    assert "The group says its magnet plant is running at full capacity." in body
+    assert "Highlights" not in body and "Claims of capacity" not in body
+
+
+def test_article_page_body_keeps_a_section_an_editor_rewrote(client, feed):
+    ingest(feed, item(1, body=STATE_MEDIA_BODY))
+    article = Article.objects.get()
+    Article.objects.filter(pk=article.pk).update(takeaway="A rewritten take.")
+
+    html = main_of(client.get(article.get_absolute_url()))
+
+    body = html[html.index('class="prose"') :]
+    assert "A rewritten take." in html and "Claims of capacity need a second source." in body
+    assert "Output of separated oxide rose 12% in 2025." not in body
+
+
 def test_state_media_notice_is_shown_prominently_before_the_content(client, feed):
     ingest(feed, item(1, body=STATE_MEDIA_BODY))
     article = Article.objects.get()

@@ -1,12 +1,13 @@
 """``articles.sections``: highlights, house take, sources and notices out of sanitized HTML."""
 
+import re
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from articles.cleaning import sanitize_html
-from articles.sections import Sections, extract_sections
+from articles.cleaning import clean_html_to_text, sanitize_html
+from articles.sections import Sections, body_without_sections, extract_sections
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 FEED = SHARED / "feeds" / "rareearthexchanges-clean-energy.xml"
@@ -290,3 +291,76 @@ def test_shared_feed_nested_highlights(feed_sections):
     ustda = by_title(feed_sections, "USTDA").highlights
     assert len(ustda) == 3
     assert "Zambia" in ustda[1] and "25,000 metric tons" in ustda[1]
+
+
+# The body without the sections a page shows on their own
+
+
+def clean(html: str) -> str:
+    return sanitize_html(html, base_url="https://news.example.com/p/")
+
+
+def without_shown(html: str) -> str:
+    return body_without_sections(html, extract_sections(html))
+
+
+def test_body_without_sections_keeps_only_the_article_proper():
+    html = clean(
+        "<h3>Highlights</h3><ul><li>Mine opens.</li><li>Output doubles.</li></ul>"
+        "<p>First paragraph.</p><h3>Context</h3><p>Second paragraph.</p>"
+        "<h3>REEx Take</h3><p>A verdict.</p><p>More verdict.</p>"
+        "<p>Source: Example Wire</p><p><strong>Disclosure</strong></p><p>Held shares.</p>"
+    )
+    assert without_shown(html) == clean(
+        "<p>First paragraph.</p><h3>Context</h3><p>Second paragraph.</p>"
+    )
+
+
+def test_body_without_sections_cuts_inside_wrappers_and_stays_well_formed():
+    html = clean(
+        "<div><h3>Highlights</h3><ul><li>Wrapped</li></ul><p>Body.</p></div>"
+        "<div><p>REEx Takeaway: short and sharp.</p></div><p>After.</p>"
+    )
+    body = without_shown(html)
+    assert body == clean("<div><p>Body.</p></div><div></div><p>After.</p>")
+    assert clean(body) == body  # whole blocks only: sanitizing again changes nothing
+
+
+def test_body_keeps_a_section_whose_shown_field_an_editor_changed():
+    html = clean("<h3>Highlights</h3><ul><li>One</li></ul><h3>REEx Take</h3><p>Verdict.</p>")
+    found = extract_sections(html)
+    edited = Sections(highlights=["One, corrected"], takeaway=found.takeaway)
+    body = body_without_sections(html, edited)
+    assert "One" in body and "Verdict" not in body
+    assert body_without_sections(html, Sections()) == html  # nothing shown: nothing cut
+
+
+def test_body_keeps_a_highlights_heading_with_text_of_its_own():
+    html = clean("<h3>Highlights: a busy week</h3><ul><li>One</li></ul><p>Body.</p>")
+    assert without_shown(html) == clean("<h3>Highlights: a busy week</h3><p>Body.</p>")
+
+
+def test_body_without_sections_of_bullet_paragraphs_and_inline_labels():
+    html = clean(
+        "<p>Highlights</p><p>• First</p><p>• Second</p><p>Plain body.</p>"
+        "<p>Sources: A; B</p><p>Tail.</p>"
+    )
+    assert without_shown(html) == clean("<p>Plain body.</p><p>Tail.</p>")
+
+
+def test_shared_feed_bodies_lose_their_sections_and_nothing_else(feed_sections):
+    parsed = feedparser.parse(FEED.read_bytes(), sanitize_html=False, resolve_relative_uris=False)
+    for entry in parsed.entries:
+        html = sanitize_html(entry.content[0].value, base_url=entry.link)
+        found = feed_sections[entry.title]
+        body = body_without_sections(html, found)
+        assert extract_sections(body) == Sections(), entry.title  # no section left to show twice
+        text, full = clean_html_to_text(body), clean_html_to_text(html)
+        assert len(text) > len(full) / 3, entry.title  # the article itself is still there
+        for highlight in found.highlights:
+            assert highlight not in text, (entry.title, highlight)
+        assert clean(body) == body  # whole blocks only
+        # What is kept is the original's paragraphs, in the original order.
+        paragraphs = re.findall(r"<p>.*?</p>", body, re.DOTALL)
+        remaining = iter(re.findall(r"<p>.*?</p>", html, re.DOTALL))
+        assert all(paragraph in remaining for paragraph in paragraphs), entry.title
