@@ -1,4 +1,5 @@
-"""API-key authentication: ``Authorization: Api-Key <key>`` (or ``X-Api-Key: <key>``)."""
+"""API-key authentication: ``Authorization: Api-Key <key>``, ``Authorization: Bearer <key>``
+(what most HTTP tooling sends) or ``X-Api-Key: <key>``."""
 
 import hmac
 
@@ -10,6 +11,8 @@ from . import services
 from .models import ApiKey
 
 KEYWORD = "Api-Key"
+SCHEMES = frozenset({"api-key", "bearer"})
+HOW = "send 'Authorization: Api-Key <key>' (or 'Bearer <key>', or the header 'X-Api-Key: <key>')"
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -34,12 +37,21 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 def _raw_key(request) -> str | None:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    keyword, _, value = header.partition(" ")
-    if keyword.lower() == KEYWORD.lower() and value.strip():
+    header_key = request.META.get("HTTP_X_API_KEY", "").strip()
+    header = request.META.get("HTTP_AUTHORIZATION", "").strip()
+    if not header:
+        return header_key or None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() in SCHEMES and value.strip():
         return value.strip()
-    value = request.META.get("HTTP_X_API_KEY", "").strip()
-    return value or None
+    if header_key:
+        return header_key
+    # Credentials we cannot read: say so, rather than "no credentials were provided".
+    if scheme.lower() in SCHEMES:
+        raise exceptions.AuthenticationFailed(f"The Authorization header has no key: {HOW}.")
+    raise exceptions.AuthenticationFailed(
+        f"Unsupported authorization scheme {scheme[:20]!r}: {HOW}."
+    )
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -51,5 +63,5 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Authorization: Api-Key <your key>`",
+            "description": "`Authorization: Api-Key <your key>` (or `Bearer <your key>`)",
         }

@@ -29,6 +29,27 @@ def test_no_key_is_401_with_a_challenge():
     assert response["WWW-Authenticate"] == "Api-Key"
 
 
+def test_a_bearer_key_or_the_x_api_key_header_works_too():
+    make_article(title="Visible")
+    _, raw = make_api_key()
+    bearer = APIClient()
+    bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert bearer.get(ARTICLES).status_code == 200
+    header = APIClient()
+    header.credentials(HTTP_X_API_KEY=raw)
+    assert header.get(ARTICLES).status_code == 200
+
+
+@pytest.mark.parametrize("authorization", ["Basic dXNlcjpwYXNz", "Token abc", "Api-Key", "Bearer "])
+def test_credentials_in_a_form_we_cannot_read_get_a_401_that_says_how(authorization):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=authorization)
+    response = client.get(ARTICLES)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
+    assert "Authorization: Api-Key <key>" in response.json()["detail"]
+
+
 def test_an_unknown_key_is_401():
     _, raw = make_api_key()
     assert client_with(raw[:-4] + "xxxx").get(ARTICLES).status_code == 401
