@@ -51,7 +51,9 @@ class PartnerAPIMixin:
     required_scope = SCOPE_READ
 
 
-class PartnerViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
+# A list alone: the router makes no detail route for it. (No docstring here or below: the
+# schema would show it as every endpoint's description.)
+class PartnerListViewSet(PartnerAPIMixin, viewsets.GenericViewSet):
     pagination_class = PartnerCursorPagination
     filter_backends = [PartnerFilterBackend, OrderingFilter]
     ordering_fields = ["id", "updated_at"]
@@ -67,11 +69,6 @@ class PartnerViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset)
         self.last_modified = _latest(self.changed_at(obj) for obj in page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        self.last_modified = self.changed_at(instance)
-        return Response(self.get_serializer(instance).data)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -90,6 +87,14 @@ class PartnerViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
         return get_conditional_response(
             request._request, etag=etag, last_modified=timestamp, response=response
         )
+
+
+# A list and its details.
+class PartnerViewSet(PartnerListViewSet):
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.last_modified = self.changed_at(instance)
+        return Response(self.get_serializer(instance).data)
 
 
 def _latest(values: Iterable[datetime | None]) -> datetime | None:

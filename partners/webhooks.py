@@ -71,6 +71,12 @@ def payload_for(event: str, instance) -> dict:
             "status": instance.status,
             "url": f"/api/v1/initiatives/{instance.slug}/",
         }
+    if event == events.ENTITY_MERGED:  # instance: the EntityMerge record
+        return {
+            "entity": instance.slug,
+            "into": instance.into.slug,
+            "url": f"/api/v1/entities/{instance.into.slug}/",
+        }
     raise ValueError(f"no webhook payload for {event!r}")
 
 

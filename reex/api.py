@@ -12,11 +12,18 @@ from rest_framework.routers import SimpleRouter
 from articles.api.export import ArticleExportView
 from articles.api.views import ArticleViewSet
 from tracker.api.export import ClaimExportView
-from tracker.api.views import ClaimViewSet, EntityViewSet, InitiativeViewSet, TopicViewSet
+from tracker.api.views import (
+    ClaimViewSet,
+    EntityMergeViewSet,
+    EntityViewSet,
+    InitiativeViewSet,
+    TopicViewSet,
+)
 
 router = SimpleRouter()
 router.register("articles", ArticleViewSet, basename="article")
 router.register("entities", EntityViewSet, basename="entity")
+router.register("entity-merges", EntityMergeViewSet, basename="entity-merge")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("topics", TopicViewSet, basename="topic")

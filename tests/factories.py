@@ -200,8 +200,9 @@ def make_editor(username: str = "desk-editor"):
 def make_admin_editor(username: str = "admin-editor", password: str = "x"):
     """Staff in the "Editors" group: what ``manage.py create_editor`` makes.
 
-    The group comes from migration tracker/0002; transactional tests flush it away, so it is
-    rebuilt here from the migration's own list when missing.
+    The group comes from migrations tracker/0002 (and 0006, which adds a permission);
+    transactional tests flush it away, so it is rebuilt here from the migrations' own lists
+    when missing.
     """
     import importlib
 
@@ -210,10 +211,11 @@ def make_admin_editor(username: str = "admin-editor", password: str = "x"):
 
     group, created = Group.objects.get_or_create(name="Editors")
     if created:
-        migration = importlib.import_module("tracker.migrations.0002_editors_group")
         wanted = Q(pk__in=[])
-        for app, codename in migration.codenames():
-            wanted |= Q(content_type__app_label=app, codename=codename)
+        for name in ("0002_editors_group", "0006_entity_merge"):
+            migration = importlib.import_module(f"tracker.migrations.{name}")
+            for app, codename in migration.codenames():
+                wanted |= Q(content_type__app_label=app, codename=codename)
         group.permissions.set(Permission.objects.filter(wanted))
     user = make_user(username, is_staff=True)
     user.set_password(password)

@@ -27,6 +27,8 @@ from tests.factories import (
     make_initiative,
     make_topic,
 )
+from tracker.models import EntityMerge
+from tracker.services import entity_merge
 
 # The settings of reex.settings.production that shape responses.
 SECURITY_SETTINGS = (
@@ -168,6 +170,7 @@ SAMPLES: dict[str, Sample] = {
     "api:article-detail": Sample("/api/v1/articles/{article.pk}/", 200, who="partner"),
     "api:entity-list": Sample("/api/v1/entities/", 200, who="partner"),
     "api:entity-detail": Sample("/api/v1/entities/{entity.slug}/", 200, who="partner"),
+    "api:entity-merge-list": Sample("/api/v1/entity-merges/", 200, who="partner"),
     "api:initiative-list": Sample("/api/v1/initiatives/", 200, who="partner"),
     "api:initiative-detail": Sample("/api/v1/initiatives/{initiative.slug}/", 200, who="partner"),
     "api:claim-list": Sample("/api/v1/claims/", 200, who="partner"),
@@ -243,6 +246,10 @@ SAMPLES: dict[str, Sample] = {
     ),
     "redirect, to the admin login": Sample("/admin/", 302),
     "redirect, adding a slash": Sample("/articles", 301),
+    "redirect, a merged entity's page": Sample("/entities/{merged_entity}/", 301),
+    "redirect, a merged entity in the API": Sample(
+        "/api/v1/entities/{merged_entity}/", 301, who="partner"
+    ),
     "redirect, plain HTTP to HTTPS": Sample("/articles/", 301, secure=False),
     "redirect, plain HTTP to HTTPS for a static file": Sample(STATIC_FILE, 301, secure=False),
     "HEAD of a page": Sample("/", 200, method="HEAD"),
@@ -303,6 +310,8 @@ def world(db):
     mention = link_article(article, entity)
     link_article(article, topic)
     claim = make_claim(articles=[article], subject_initiative=initiative)
+    merged = make_entity()
+    entity_merge(source=merged, into=entity)
     staff = User.objects.create_superuser("security-staff", "staff@example.org", "x")
     return {
         "article": article,
@@ -311,6 +320,7 @@ def world(db):
         "topic": topic,
         "initiative_link": initiative_link,
         "mention": mention,
+        "merged_entity": EntityMerge.objects.get().slug,
         "claim": claim,
         "claim_history": claim.history.latest(),
         "article_type": ContentType.objects.get_for_model(article),

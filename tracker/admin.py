@@ -30,6 +30,7 @@ from .models import (
     ClaimAppearance,
     Entity,
     EntityAlias,
+    EntityMerge,
     Initiative,
     InitiativeAlias,
     InitiativeFact,
@@ -513,15 +514,8 @@ class ClaimAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/tracker/claim/review_claims.html", context)
 
 
-class _MachineRecordAdmin(admin.ModelAdmin):
-    """Rows extraction writes and editors only read: large tables, listed without counting."""
-
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    paginator = EstimatedCountPaginator
-
-    def get_queryset(self, request):
-        return _without_article_bodies(super().get_queryset(request))
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that services write and editors only read."""
 
     def has_add_permission(self, request):
         return False
@@ -531,6 +525,17 @@ class _MachineRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _MachineRecordAdmin(_ReadOnlyAdmin):
+    """Rows extraction writes and editors only read: large tables, listed without counting."""
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+
+    def get_queryset(self, request):
+        return _without_article_bodies(super().get_queryset(request))
 
 
 @admin.register(ClaimAppearance)
@@ -751,6 +756,15 @@ class EntityAdmin(HistoryAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/tracker/entity/merge.html", context)
+
+
+@admin.register(EntityMerge)
+class EntityMergeAdmin(_ReadOnlyAdmin):
+    """Where merged entities went (``services.entity_merge`` writes these)."""
+
+    list_display = ["name", "slug", "into", "merged_at", "merged_by"]
+    list_select_related = ["into", "merged_by"]
+    search_fields = ["name", "slug", "into__name"]
 
 
 @admin.register(EntityAlias)

@@ -115,6 +115,40 @@ class EntityAlias(models.Model):
             raise ValidationError({"text": "An initiative already goes by this name."})
 
 
+class EntityMerge(models.Model):
+    """What became of an entity that was merged into another, and so deleted.
+
+    Links and bookmarks to the old slug must not break, and partners who copy the entities need
+    to hear that one went: ``/entities/<slug>/`` and its API detail redirect (301) to ``into``,
+    and the API's entity-merges list is the entities' tombstones. ``into`` is always a live
+    entity: when it is merged in turn, the records that pointed at it move on to its target
+    (``entity_merge`` does it). One record per slug: if an entity is later created under a
+    merged slug and merged again, the record follows the newer merge.
+    """
+
+    former_id = models.BigIntegerField(unique=True, help_text="The merged entity's id.")
+    slug = models.SlugField(max_length=200, unique=True, verbose_name="former slug")
+    name = models.CharField(max_length=300, verbose_name="former name")
+    kind = models.CharField(max_length=20, choices=Entity.Kind.choices)
+    into = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="merged_from",
+        help_text="The live entity it went into: the end of any chain of merges.",
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True, help_text="Also moves when it is repointed.")
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (merged)"
+
+
 class Initiative(models.Model):
     class Kind(models.TextChoices):
         STOCKPILE = "stockpile", "Stockpile or reserve"

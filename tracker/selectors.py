@@ -498,9 +498,26 @@ _REVERSE_RELATION = {
 }
 
 
+class EntityMerged(Http404):
+    """No entity has the slug, but one that had it was merged: ``into`` is where it lives on.
+    Left uncaught it is still a 404."""
+
+    def __init__(self, into: Entity) -> None:
+        super().__init__(f"merged into {into.slug}")
+        self.into = into
+
+
+def entity_merged_into(*, slug: str) -> Entity | None:
+    """The live entity that the merged entity with this slug went into, if there was one."""
+    return Entity.objects.filter(merged_from__slug=slug).only("id", "slug", "name").first()
+
+
 def entity_page(*, slug: str, page_number) -> EntityPage:
+    """Raises EntityMerged for the slug of a merged entity: a live entity's slug comes first."""
     entity = Entity.objects.filter(slug=slug).prefetch_related("aliases").first()
     if entity is None:
+        if into := entity_merged_into(slug=slug):
+            raise EntityMerged(into)
         raise Http404("no such entity")
     links = _newest_article_first(_articles_of(_visible_links(Mention).filter(entity=entity)))
     initiatives = (

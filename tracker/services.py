@@ -33,6 +33,7 @@ from .models import (
     ClaimAppearance,
     Entity,
     EntityAlias,
+    EntityMerge,
     Initiative,
     InitiativeAlias,
     InitiativeFact,
@@ -512,7 +513,8 @@ def claim_review(
 
 def entity_merge(*, source: Entity, into: Entity, user: User | None = None) -> Entity:
     """Fold ``source`` into ``into``: its name becomes an alias, and its aliases, mentions,
-    sponsorships, jurisdictions, topic rules and claims move over; then ``source`` is deleted.
+    sponsorships, jurisdictions, topic rules and claims move over; then ``source`` is deleted,
+    leaving an ``EntityMerge`` record so that its slug redirects and partners hear of it.
 
     Where both were linked to the same article, an editor's decision wins over a suggestion.
     """
@@ -525,21 +527,51 @@ def entity_merge(*, source: Entity, into: Entity, user: User | None = None) -> E
             EntityAlias.objects.create(entity=into, text=source.name)
 
         _merge_mentions(source, into)
+        sponsored = set()
         for sponsorship in InitiativeSponsor.objects.filter(entity=source):
             InitiativeSponsor.objects.get_or_create(
                 initiative_id=sponsorship.initiative_id, entity=into, role=sponsorship.role
             )
-        _move_m2m(Initiative.jurisdictions.through, "entity_id", source, into)
-        _move_m2m(Topic.entities.through, "entity_id", source, into)
-        _move_m2m(Claim.entities.through, "entity_id", source, into)
+            sponsored.add(sponsorship.initiative_id)
+        initiatives = sponsored | _move_m2m(
+            Initiative.jurisdictions.through, "entity_id", source, into
+        )
+        topics = _move_m2m(Topic.entities.through, "entity_id", source, into)
+        claims = _move_m2m(Claim.entities.through, "entity_id", source, into)
         for claim in Claim.objects.filter(subject_entity=source):
             _claim_resubject(claim, into)
+        # Partners sync by updated_at: whatever listed the merged entity is re-sent naming into.
+        now = timezone.now()
+        Initiative.objects.filter(pk__in=initiatives).update(updated_at=now)
+        Topic.objects.filter(pk__in=topics).update(updated_at=now)
+        Claim.objects.filter(pk__in=claims).update(updated_at=now)
         into._history_user = user
         into.save(update_fields=["updated_at"])
+        merge = _merge_record(source, into, user)
         source._history_user = user
         source.delete()
-        events.tracker_changed(event=events.ENTITY_MERGED, instance=into)
+        events.tracker_changed(event=events.ENTITY_MERGED, instance=merge)
     return into
+
+
+def _merge_record(source: Entity, into: Entity, user: User | None) -> EntityMerge:
+    """Record where ``source`` went. Records that led to ``source`` now lead to ``into``
+    (before the delete would cascade to them), so a redirect is always a single hop."""
+    now = timezone.now()
+    EntityMerge.objects.filter(into=source).update(into=into, updated_at=now)
+    # By slug: an entity made later under a merged slug, then merged too, takes the record over.
+    merge, _ = EntityMerge.objects.update_or_create(
+        slug=source.slug,
+        defaults={
+            "former_id": source.pk,
+            "name": source.name,
+            "kind": source.kind,
+            "into": into,
+            "merged_at": now,
+            "merged_by": user,
+        },
+    )
+    return merge
 
 
 def _merge_mentions(source: Entity, into: Entity) -> None:
@@ -560,14 +592,17 @@ def _merge_mentions(source: Entity, into: Entity) -> None:
             mention.delete()
 
 
-def _move_m2m(through, column: str, source: Entity, into: Entity) -> None:
+def _move_m2m(through, column: str, source: Entity, into: Entity) -> set[int]:
+    """Point ``through``'s rows from ``source`` to ``into``; returns the owners whose rows moved."""
     owner = next(
         f.attname for f in through._meta.concrete_fields if f.is_relation and f.attname != column
     )
     have = set(through.objects.filter(**{column: into.pk}).values_list(owner, flat=True))
     rows = through.objects.filter(**{column: source.pk})
+    moved = set(rows.values_list(owner, flat=True))
     rows.filter(**{f"{owner}__in": have}).delete()
     rows.update(**{column: into.pk})
+    return moved
 
 
 def _claim_resubject(claim: Claim, into: Entity) -> None:

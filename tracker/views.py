@@ -4,7 +4,7 @@ on them: thin views over ``selectors`` (reads) and ``services`` (writes)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -59,7 +59,11 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 
 @cache_reader_page
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    data = selectors.entity_page(slug=slug, page_number=request.GET.get("page"))
+    try:
+        data = selectors.entity_page(slug=slug, page_number=request.GET.get("page"))
+    except selectors.EntityMerged as merged:
+        # To the first page: a page number counted the merged entity's articles, not these.
+        return redirect("tracker:entity", slug=merged.into.slug, permanent=True)
     return render(request, "tracker/entity_detail.html", {"data": data})
 
 

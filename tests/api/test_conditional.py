@@ -1,20 +1,11 @@
 """ETag and Last-Modified: an unchanged list or detail is a 304."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from tests.factories import make_api_key, make_article, make_initiative
+from tests.factories import make_article, make_initiative
 from tracker.models import Initiative
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    _, raw = make_api_key(rate_per_minute=10_000)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
-    return client
 
 
 @pytest.mark.parametrize("url", ["/api/v1/articles/", "/api/v1/initiatives/forge/"])

@@ -6,22 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from django.utils.http import http_date
-from rest_framework.test import APIClient
 
-from tests.factories import load_sample_tracker, make_api_key
+from tests.factories import load_sample_tracker
 from tracker.models import Claim, Initiative
 from tracker.services import claim_review
 
 pytestmark = pytest.mark.django_db
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def api():
-    _, raw = make_api_key(rate_per_minute=10_000)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
-    return client
 
 
 def test_initiative_detail_reports_the_project_vault_conflict(api):

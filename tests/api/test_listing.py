@@ -5,11 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from tests.factories import (
     link_article,
-    make_api_key,
     make_article,
     make_claim,
     make_entity,
@@ -18,14 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    _, raw = make_api_key(rate_per_minute=10_000)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
-    return client
 
 
 def titles(response) -> list[str]:

@@ -4,22 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from articles.services import article_hide
-from tests.factories import link_article, make_api_key, make_article, make_claim, make_initiative
+from tests.factories import link_article, make_article, make_claim, make_initiative
 from tracker.models import ArticleInitiative
 from tracker.services import article_initiative_decide, claim_review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    _, raw = make_api_key(rate_per_minute=10_000)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
-    return client
 
 
 def pull(api, url: str) -> list[dict]:

@@ -10,10 +10,16 @@ from partners import webhooks
 from partners.models import WebhookDelivery
 from partners.services import webhook_create, webhook_delivery_attempt
 from partners.tasks import backoff_seconds
-from tests.factories import link_article, make_article, make_claim, make_initiative
+from tests.factories import (
+    link_article,
+    make_article,
+    make_claim,
+    make_entity,
+    make_initiative,
+)
 from tests.loopback import Response
 from tracker import events
-from tracker.services import article_initiative_decide, claim_review
+from tracker.services import article_initiative_decide, claim_review, entity_merge
 
 pytestmark = pytest.mark.django_db
 
@@ -138,4 +144,21 @@ def test_an_initiative_update_is_sent_with_its_slug(loopback, django_capture_on_
         "initiative": "forge",
         "status": "active",
         "url": "/api/v1/initiatives/forge/",
+    }
+
+
+def test_a_merge_tells_the_partner_which_entity_went_where(
+    loopback, django_capture_on_commit_callbacks
+):
+    webhook_create(name="Desk", url=loopback.url("/m"), events=[events.ENTITY_MERGED])
+    loopback.route("/m", Response(200))
+    source, into = make_entity(slug="ex-im-bank"), make_entity(slug="exim")
+    with django_capture_on_commit_callbacks(execute=True):
+        entity_merge(source=source, into=into)
+    (request,) = loopback.requests_to("/m")
+    assert request.headers["X-Reex-Event"] == "entity.merged"
+    assert json.loads(request.body)["data"] == {
+        "entity": "ex-im-bank",
+        "into": "exim",
+        "url": "/api/v1/entities/exim/",
     }

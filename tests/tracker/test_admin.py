@@ -21,14 +21,23 @@ from tests.factories import (
     make_initiative,
     make_user,
 )
-from tracker import events
-from tracker.models import ArticleInitiative, Claim, Entity, EntityAlias, Initiative, Mention
+from tracker import events, services
+from tracker.models import (
+    ArticleInitiative,
+    Claim,
+    Entity,
+    EntityAlias,
+    EntityMerge,
+    Initiative,
+    Mention,
+)
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("admin:tracker_review_queue")
 CLAIMS = reverse("admin:tracker_claim_changelist")
 migration = importlib.import_module("tracker.migrations.0002_editors_group")
+merge_migration = importlib.import_module("tracker.migrations.0006_entity_merge")
 
 
 @pytest.fixture
@@ -54,7 +63,7 @@ def sample():
 def test_editors_group_has_exactly_the_curation_permissions():
     group = Group.objects.get(name="Editors")
     have = set(group.permissions.values_list("content_type__app_label", "codename"))
-    assert have == set(migration.codenames())
+    assert have == set(migration.codenames()) | set(merge_migration.codenames())
     codenames = {codename for _, codename in have}
     assert "change_claim" in codenames and "change_articleinitiative" in codenames
     # Nothing editors must not do: delete content or decisions, manage people.
@@ -302,7 +311,7 @@ def test_saving_an_initiative_keeps_history_and_tells_the_tracker(desk, editor, 
     assert initiative.history.first().history_user == editor
 
 
-def test_merge_into_moves_aliases_and_mentions_and_removes_the_source(desk):
+def test_merge_into_moves_aliases_and_mentions_and_removes_the_source(desk, editor):
     source, into = make_entity(name="Ex-Im Bank"), make_entity(name="EXIM")
     EntityAlias.objects.create(entity=source, text="US Exim")
     article = make_article()
@@ -314,6 +323,28 @@ def test_merge_into_moves_aliases_and_mentions_and_removes_the_source(desk):
     assert not Entity.objects.filter(pk=source.pk).exists()
     assert set(into.aliases.values_list("text", flat=True)) == {"US Exim", "Ex-Im Bank"}
     assert Mention.objects.get(article=article).entity == into
+    merge = EntityMerge.objects.get()
+    assert (merge.name, merge.into, merge.merged_by) == ("Ex-Im Bank", into, editor)
+
+
+def test_editors_read_the_merge_records_and_cannot_change_them(
+    desk, editor, django_assert_max_num_queries
+):
+    into = make_entity(name="EXIM")
+    services.entity_merge(source=make_entity(name="Ex-Im Bank", slug="ex-im-bank"), into=into)
+    merge = EntityMerge.objects.get()
+    for _ in range(30):
+        services.entity_merge(source=make_entity(), into=make_entity(), user=editor)
+
+    with django_assert_max_num_queries(14):
+        page = desk.get(reverse("admin:tracker_entitymerge_changelist"))
+    assert page.status_code == 200
+    assert "Ex-Im Bank" in page.content.decode() and "ex-im-bank" in page.content.decode()
+    assert desk.get(reverse("admin:tracker_entitymerge_change", args=[merge.pk])).status_code == 200
+    assert desk.get(reverse("admin:tracker_entitymerge_add")).status_code == 403
+    assert (
+        desk.post(reverse("admin:tracker_entitymerge_delete", args=[merge.pk])).status_code == 403
+    )
 
 
 def test_merge_into_itself_is_refused(desk):
@@ -342,7 +373,7 @@ def test_history_pages_show_who_decided(desk, editor, sample):
 @pytest.mark.parametrize(
     "name",
     ["claim", "articleinitiative", "mention", "articletopic", "claimappearance", "initiative",
-     "entity", "entityalias", "initiativealias", "initiativefact", "topic"],
+     "entity", "entityalias", "entitymerge", "initiativealias", "initiativefact", "topic"],
 )  # fmt: skip
 def test_changelists_make_a_fixed_number_of_queries(
     admin_client, name, django_assert_max_num_queries

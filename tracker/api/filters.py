@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from partners.filters import IdFilter, UtcIsoDateTimeFilter
-from tracker.models import Claim, Entity, Initiative, Topic
+from tracker.models import Claim, Entity, EntityMerge, Initiative, Topic
 
 
 class UpdatedSinceMixin(django_filters.FilterSet):
@@ -22,6 +22,12 @@ class EntityFilter(UpdatedSinceMixin):
     def filter_q(self, queryset, name, value):
         names = Q(name__icontains=value) | Q(aliases__text__icontains=value)
         return queryset.filter(pk__in=Entity.objects.filter(names).values("pk"))
+
+
+class EntityMergeFilter(UpdatedSinceMixin):
+    class Meta:
+        model = EntityMerge
+        fields: list[str] = []
 
 
 class InitiativeFilter(UpdatedSinceMixin):

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.models import Claim, Entity, Initiative, Topic
+from tracker.models import Claim, Entity, EntityMerge, Initiative, Topic
 from tracker.selectors import initiative_conflicts
 
 
@@ -16,6 +16,23 @@ class EntitySerializer(serializers.ModelSerializer):
             "slug", "name", "kind", "description", "country", "website", "wikidata_id", "aliases",
             "created_at", "updated_at",
         ]  # fmt: skip
+
+
+class EntityMergeSerializer(serializers.ModelSerializer):
+    """A merged entity's tombstone: its slug now leads to `into`."""
+
+    slug = serializers.SlugField(help_text="The merged entity's slug (a 301 to `into` now).")
+    name = serializers.CharField(help_text="The merged entity's name (now an alias of `into`).")
+    into = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The slug of the entity it was merged into."
+    )
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="Recorded, or repointed since: `into` was merged in turn."
+    )
+
+    class Meta:
+        model = EntityMerge
+        fields = ["former_id", "slug", "name", "kind", "into", "merged_at", "updated_at"]
 
 
 class SponsorSerializer(serializers.Serializer):

@@ -1,28 +1,40 @@
 from datetime import datetime
 
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
-from partners.api import PartnerViewSet
+from partners.api import PartnerListViewSet, PartnerViewSet
 from partners.filters import ID_REGEX, SLUG_REGEX
 from tracker.models import (
     Claim,
     ClaimAppearance,
     Entity,
     EntityAlias,
+    EntityMerge,
     Initiative,
     InitiativeAlias,
     InitiativeSponsor,
     Topic,
 )
+from tracker.selectors import entity_merged_into
 
-from .filters import ClaimFilter, EntityFilter, InitiativeFilter, TopicFilter
+from .filters import ClaimFilter, EntityFilter, EntityMergeFilter, InitiativeFilter, TopicFilter
 from .serializers import (
     ClaimSerializer,
+    EntityMergeSerializer,
     EntitySerializer,
     InitiativeDetailSerializer,
     InitiativeSerializer,
     TopicSerializer,
 )
+
+MERGED = OpenApiResponse(
+    description="The slug of an entity merged into another: `Location` is that entity's URL."
+)
+LOCATION = OpenApiParameter("Location", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[301])
 
 
 class EntityViewSet(PartnerViewSet):
@@ -32,6 +44,31 @@ class EntityViewSet(PartnerViewSet):
     lookup_value_regex = SLUG_REGEX
     queryset = Entity.objects.prefetch_related(
         Prefetch("aliases", EntityAlias.objects.only("id", "entity_id", "text"))
+    )
+
+    @extend_schema(responses={200: EntitySerializer, 301: MERGED}, parameters=[LOCATION])
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            into = entity_merged_into(slug=kwargs[self.lookup_field])
+            if into is None:
+                raise
+        return HttpResponsePermanentRedirect(reverse("api:entity-detail", args=[into.slug]))
+
+
+class EntityMergeViewSet(PartnerListViewSet):
+    """Entities merged into others, and so deleted: the entities' tombstones, for sync.
+
+    A slug that a newer entity has taken since is left out: it names that entity now.
+    """
+
+    serializer_class = EntityMergeSerializer
+    filterset_class = EntityMergeFilter
+    queryset = (
+        EntityMerge.objects.filter(~Exists(Entity.objects.filter(slug=OuterRef("slug"))))
+        .select_related("into")
+        .only("id", "former_id", "slug", "name", "kind", "merged_at", "updated_at", "into__slug")
     )
 
 
