@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.api.sync import pull, since
 from tests.factories import make_claim, make_entity, make_initiative, make_topic
 from tracker import services
 from tracker.models import EntityMerge, InitiativeSponsor
@@ -12,20 +13,6 @@ from tracker.models import EntityMerge, InitiativeSponsor
 pytestmark = pytest.mark.django_db
 
 MERGES = "/api/v1/entity-merges/"
-
-
-def pull(api, url: str) -> list[dict]:
-    rows = []
-    while url:
-        response = api.get(url)
-        assert response.status_code == 200, response.content
-        rows += response.json()["results"]
-        url = response.json()["next"]
-    return rows
-
-
-def since(moment) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def test_a_merged_slug_redirects_to_the_survivors_detail(api):

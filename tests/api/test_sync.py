@@ -6,21 +6,12 @@ import pytest
 from django.utils import timezone
 
 from articles.services import article_hide
+from tests.api.sync import pull, since
 from tests.factories import link_article, make_article, make_claim, make_initiative
 from tracker.models import ArticleInitiative
 from tracker.services import article_initiative_decide, claim_review
 
 pytestmark = pytest.mark.django_db
-
-
-def pull(api, url: str) -> list[dict]:
-    rows = []
-    while url:
-        response = api.get(url)
-        assert response.status_code == 200, response.content
-        rows += response.json()["results"]
-        url = response.json()["next"]
-    return rows
 
 
 def apply(copy: dict[int, dict], rows: list[dict]) -> None:
@@ -61,8 +52,7 @@ def test_updated_since_reproduces_the_servers_state(api):
     )
     claim_review(claim=claim, status="disputed", user=None, note="Other sources differ.")
 
-    since = synced_at.isoformat().replace("+00:00", "Z")
-    changed = pull(api, f"/api/v1/articles/?page_size=2&updated_since={since}")
+    changed = pull(api, f"/api/v1/articles/?page_size=2&updated_since={since(synced_at)}")
     assert {row["id"] for row in changed} >= {to_hide.pk, relinked.pk}
     tombstone = next(row for row in changed if row["id"] == to_hide.pk)
     assert tombstone["deleted"] is True and tombstone["title"] is None
@@ -73,7 +63,7 @@ def test_updated_since_reproduces_the_servers_state(api):
     relinked_row = copy[relinked.pk]
     assert relinked_row["initiatives"][0]["state"] == "rejected"  # sent as a tombstone link
 
-    claims = pull(api, f"/api/v1/claims/?updated_since={since}")
+    claims = pull(api, f"/api/v1/claims/?updated_since={since(synced_at)}")
     assert [(c["id"], c["status"]) for c in claims] == [(claim.pk, "disputed")]
 
 
@@ -82,6 +72,6 @@ def test_without_updated_since_hidden_articles_are_not_listed(api):
     hidden = make_article(title="Hidden", is_hidden=True)
     assert [r["title"] for r in pull(api, "/api/v1/articles/")] == ["Shown"]
     assert api.get(f"/api/v1/articles/{hidden.pk}/").status_code == 404
-    old = datetime(2000, 1, 1, tzinfo=UTC).isoformat()
-    rows = pull(api, f"/api/v1/articles/?updated_since={old.replace('+00:00', 'Z')}")
+    old = datetime(2000, 1, 1, tzinfo=UTC)
+    rows = pull(api, f"/api/v1/articles/?updated_since={since(old)}")
     assert {(r["title"], r["deleted"]) for r in rows} == {("Shown", False), (None, True)}
