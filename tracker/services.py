@@ -343,12 +343,15 @@ def _reconcile_claims(
 
     # needs_independent_verification: any appearance in a state-media article. New claims got
     # it on insert; stored ones are set where this batch shows it, and recomputed where they
-    # may have lost the article that made it so.
+    # may have lost the article that made it so: only a claim these articles stated before can
+    # (an appearance gone, or an article no longer state media). Not every flagged claim the
+    # batch names: a figure repeated across a corpus has thousands of appearances to re-read.
     raise_flag, recheck = [], {claim_id for claim_id, _ in stale}
+    stated_before = {claim_id for claim_id, _ in existing}
     for fingerprint, (pk, flagged) in stored.items():
         if flagged_here[fingerprint] and not flagged:
             raise_flag.append(pk)
-        elif flagged and not flagged_here[fingerprint]:
+        elif flagged and not flagged_here[fingerprint] and pk in stated_before:
             recheck.add(pk)
     if raise_flag:
         Claim.objects.filter(pk__in=raise_flag).update(needs_independent_verification=True)

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from articles.services import article_hide
@@ -300,6 +301,34 @@ def test_claims_from_state_media_need_independent_verification(lexicon):
     state.save()
     enrich(state)
     assert not Claim.objects.get(value=10_000_000_000).needs_independent_verification
+
+
+def test_an_article_no_longer_state_media_takes_the_flag_off_its_claims(lexicon):
+    article = make_article(content_text="Project Vault has $10 billion.", is_state_media=True)
+    enrich(article)
+    assert Claim.objects.get(value=10_000_000_000).needs_independent_verification
+
+    Article.objects.filter(pk=article.pk).update(is_state_media=False, content_hash="edited")
+    enrich(Article.objects.get(pk=article.pk))
+    assert not Claim.objects.get(value=10_000_000_000).needs_independent_verification
+
+
+def test_a_new_independent_article_keeps_a_flag_without_rereading_the_claims_appearances(
+    lexicon,
+):
+    enrich(make_article(content_text="Project Vault has $10 billion.", is_state_media=True))
+    independent = make_article(content_text="Project Vault has $10 billion.")
+
+    with CaptureQueriesContext(connection) as queries:
+        enrich(independent)
+
+    assert Claim.objects.get(value=10_000_000_000).needs_independent_verification
+    # A claim stated in many articles has thousands of appearances: new articles cannot have
+    # taken its flag away, so nothing re-reads them (that made enrichment slow down with size).
+    rechecks = [
+        q["sql"] for q in queries if 'SET "needs_independent_verification" = EXISTS' in q["sql"]
+    ]
+    assert rechecks == []
 
 
 def test_attributed_statements_are_claims_even_without_figures(lexicon):
