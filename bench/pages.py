@@ -108,6 +108,10 @@ def main() -> None:
             ),
         ),
         "topic": (f"/topics/{topic.slug}/", lambda: links_of(ArticleTopic, topic=topic)),
+        "initiatives": (
+            "/initiatives/",
+            lambda: list(Initiative.objects.order_by("name").values("id", "name", "slug")),
+        ),
         "initiative": (
             f"/initiatives/{initiative.slug}/",
             lambda: links_of(ArticleInitiative, initiative=initiative),

@@ -1,6 +1,6 @@
 """Reads that span the tracker's models: conflicts between claims, what needs enrichment."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -156,6 +156,7 @@ def articles_to_enrich(*, lexicon_version: str) -> QuerySet[Article]:
 
 HOME_INITIATIVES = 6
 HOME_NEWEST_LINKS = 200  # links read, newest first, to find the initiatives in the news
+INDEX_NEWEST_LINKS = 2_000  # the same, for the latest coverage of every initiative
 TOPIC_ARTICLES_PER_PAGE = 20
 TIMELINE_PER_PAGE = 20
 INITIATIVES_PER_PAGE = 30
@@ -401,15 +402,49 @@ def topic_page(*, slug: str, page_number) -> TopicPage:
     )
 
 
-def initiative_list_page(*, page_number) -> Page:
-    """Every initiative, most recently covered first, with ``article_count`` and ``latest``."""
-    visible = ~Q(article_links__state=Link.State.REJECTED) & Q(
-        article_links__article__is_hidden=False
+def initiative_list_page(*, page_number, newest_links: int = INDEX_NEWEST_LINKS) -> Page:
+    """Every initiative, most recently covered first, with ``article_count`` and ``latest``.
+
+    Neither is aggregated over every link joined to its article (a sequential scan of the
+    article table at scale): the counts come from the links alone, less the few to hidden
+    articles; the latest coverage is read off the newest ``newest_links`` links, as on the home
+    page, and only the initiatives not among them are aggregated, over their own links.
+    """
+    links = _visible_links(ArticleInitiative)
+    shown = Counter(
+        dict(
+            ArticleInitiative.objects.visible()
+            .values("initiative")
+            .annotate(n=Count("id"))
+            .values_list("initiative", "n")
+        )
     )
-    initiatives = Initiative.objects.annotate(
-        article_count=Count("article_links", filter=visible),
-        latest=Max("article_links__article__published_at", filter=visible),
-    ).order_by(F("latest").desc(nulls_last=True), "name")
+    shown.subtract(
+        dict(
+            ArticleInitiative.objects.visible()
+            .filter(article__is_hidden=True)
+            .values("initiative")
+            .annotate(n=Count("id"))
+            .values_list("initiative", "n")
+        )
+    )
+    latest: dict[int, datetime | None] = {}
+    newest = _newest_article_first(links).values_list("initiative_id", "article__published_at")
+    for initiative_id, published_at in newest[:newest_links]:
+        latest.setdefault(initiative_id, published_at)  # newest first: the first is the latest
+    if unseen := {pk for pk, n in shown.items() if n > 0} - latest.keys():
+        latest.update(
+            links.filter(initiative__in=unseen)
+            .values("initiative")
+            .annotate(latest=Max("article__published_at"))
+            .values_list("initiative", "latest")
+        )
+    initiatives = list(Initiative.objects.all())
+    for initiative in initiatives:
+        initiative.article_count = shown[initiative.pk]
+        initiative.latest = latest.get(initiative.pk)
+    # Most recently covered first, never covered last; then by name.
+    initiatives.sort(key=lambda i: (-i.latest.timestamp() if i.latest else float("inf"), i.name))
     return paginate(initiatives, page_number=page_number, per_page=INITIATIVES_PER_PAGE)
 
 

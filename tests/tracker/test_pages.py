@@ -9,7 +9,7 @@ import feedparser
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Count, F, Max, Q
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
@@ -216,6 +216,47 @@ def test_initiative_list_paginates(client, db):
     assert "35 initiatives" in first
     assert first.count('class="card"') == 30 and second.count('class="card"') == 5
     assert client.get("/initiatives/?page=3").status_code == 404
+
+
+@pytest.mark.parametrize("newest_links", [2, 1000])  # most initiatives outside the window, or none
+def test_initiative_index_counts_and_dates_as_an_aggregate_over_every_link_would(
+    client, db, newest_links
+):
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    initiatives = [make_initiative(name=f"Initiative {n}") for n in range(5)]
+    never = make_initiative(name="Never covered")
+    rejected = make_initiative(name="Only rejected")
+    for n in range(12):
+        article = make_article(published_at=start + timedelta(days=n) if n % 5 else None)
+        for initiative in initiatives[: n % 5 + 1]:
+            if n % 3:
+                link_article(article, initiative, state="confirmed", decided_at=start)
+            else:
+                link_article(article, initiative)
+        link_article(article, rejected, state="rejected", decided_at=start)
+        if n in (8, 9, 11):  # hidden: the newest coverage of most initiatives
+            article_hide(article=article)
+    expected = Initiative.objects.annotate(
+        count=Count(
+            "article_links",
+            filter=~Q(article_links__state="rejected") & Q(article_links__article__is_hidden=False),
+        ),
+        newest=Max(
+            "article_links__article__published_at",
+            filter=~Q(article_links__state="rejected") & Q(article_links__article__is_hidden=False),
+        ),
+    ).order_by(F("newest").desc(nulls_last=True), "name")
+
+    page = selectors.initiative_list_page(page_number=1, newest_links=newest_links)
+
+    assert [(i.name, i.article_count, i.latest) for i in page] == [
+        (i.name, i.count, i.newest) for i in expected
+    ]
+    assert never in page and page[-1].article_count == 0 and page[-1].latest is None
+    assert [i.latest.day for i in page[:5]] == [12, 12, 12, 9, 9]  # hidden ones left out
+    shown = main_of(client.get("/initiatives/"))
+    positions = [shown.index(f">{i.name}<") for i in expected]
+    assert positions == sorted(positions)
 
 
 # --- topic and entity -------------------------------------------------------------------------
