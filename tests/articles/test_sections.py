@@ -348,6 +348,18 @@ def test_body_without_sections_of_bullet_paragraphs_and_inline_labels():
     assert without_shown(html) == clean("<p>Plain body.</p><p>Tail.</p>")
 
 
+def test_body_without_sections_of_hostile_markup_is_still_sanitized_html():
+    html = clean(
+        '<p>x</p><a title="<h3>Highlights</h3><ul><li>a</li></ul>" href="https://e.org/">t</a>'
+        "<!-- <h3>REEx Take</h3> --><h3>Highlights</h3><ul><li>Real one</li></ul>"
+        '<p>hi " onmouseover="alert(1)" y</p><h3>REEx Take</h3><p>Take.</p><p>After.</p>'
+    )
+    body = without_shown(html)
+    assert extract_sections(html).highlights == ["Real one"]
+    assert "Real one" not in body and "Take." not in body and "onmouseover" in body
+    assert clean(body) == body
+
+
 def test_shared_feed_bodies_lose_their_sections_and_nothing_else(feed_sections):
     parsed = feedparser.parse(FEED.read_bytes(), sanitize_html=False, resolve_relative_uris=False)
     for entry in parsed.entries:
