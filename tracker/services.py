@@ -523,8 +523,9 @@ def entity_merge(*, source: Entity, into: Entity, user: User | None = None) -> E
     """
     if source.pk == into.pk:
         raise ValidationError("An entity cannot be merged into itself.")
+    now = timezone.now()  # one moment for every row the merge touches
     with transaction.atomic():
-        EntityAlias.objects.filter(entity=source).update(entity=into, updated_at=timezone.now())
+        EntityAlias.objects.filter(entity=source).update(entity=into, updated_at=now)
         known = {normalize(text) for text in into.aliases.values_list("text", flat=True)}
         if normalize(source.name) not in known | {normalize(into.name)}:
             EntityAlias.objects.create(entity=into, text=source.name)
@@ -544,23 +545,21 @@ def entity_merge(*, source: Entity, into: Entity, user: User | None = None) -> E
         for claim in Claim.objects.filter(subject_entity=source):
             _claim_resubject(claim, into)
         # Partners sync by updated_at: whatever listed the merged entity is re-sent naming into.
-        now = timezone.now()
         Initiative.objects.filter(pk__in=initiatives).update(updated_at=now)
         Topic.objects.filter(pk__in=topics).update(updated_at=now)
         Claim.objects.filter(pk__in=claims).update(updated_at=now)
         into._history_user = user
         into.save(update_fields=["updated_at"])
-        merge = _merge_record(source, into, user)
+        merge = _merge_record(source, into, user, now)
         source._history_user = user
         source.delete()
         events.tracker_changed(event=events.ENTITY_MERGED, instance=merge)
     return into
 
 
-def _merge_record(source: Entity, into: Entity, user: User | None) -> EntityMerge:
+def _merge_record(source: Entity, into: Entity, user: User | None, now) -> EntityMerge:
     """Record where ``source`` went. Records that led to ``source`` now lead to ``into``
     (before the delete would cascade to them), so a redirect is always a single hop."""
-    now = timezone.now()
     EntityMerge.objects.filter(into=source).update(into=into, updated_at=now)
     # By slug: an entity made later under a merged slug, then merged too, takes the record over.
     merge, _ = EntityMerge.objects.update_or_create(
