@@ -67,8 +67,9 @@ def initiative_conflicts(initiative: Initiative) -> list[Conflict]:
 
     Two values conflict when some article states one but not the other and another article the
     reverse (Project Vault: "$10 billion" here, "$12 billion" there). An article that gives
-    several amounts together is breaking a total down, not disagreeing with itself. Claims an
-    editor marked false do not count.
+    several amounts together is breaking a total down, not disagreeing with itself; so a smaller
+    amount that no article states without a larger one is a part, not a rival. Claims an editor
+    marked false do not count.
     """
     claims = list(
         Claim.objects.about_initiative(initiative)
@@ -105,11 +106,20 @@ def _conflicts_among(
             key: set().union(*(articles.get(claim.pk, ()) for claim in found))
             for key, found in by_value.items()
         }
+        # A smaller amount stated only beside a larger one is a part of it ("$12 billion, $2
+        # billion of it private capital"), not a rival total.
+        parts = {
+            key
+            for key, here in stating.items()
+            for other, there in stating.items()
+            if other[0] > key[0] and here <= there
+        }
         # Disputed: neither value's articles include the other's (subset tests stop early).
         disputed = {
             key
             for key, here in stating.items()
             for other, there in stating.items()
+            if key not in parts and other not in parts
             if other != key and not here <= there and not there <= here
         }
         if not disputed:

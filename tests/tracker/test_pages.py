@@ -468,6 +468,25 @@ def test_conflicts_are_found_in_every_unit_of_an_initiatives_figures(db):
         assert found == {"USD": [10_000_000_000, 12_000_000_000], "t": [100, 200]}
 
 
+def test_a_part_stated_only_beside_its_total_is_no_rival_value(db):
+    vault = make_initiative(name="Project Vault", slug="project-vault")
+    total, other, both = (make_article(title=f"Report {n}") for n in range(3))
+    for value, articles in (
+        (12_000_000_000, [total, both]),
+        (2_000_000_000, [total]),  # "$12 billion, $2 billion of it private capital"
+        (10_000_000_000, [other, both]),
+    ):
+        make_claim(articles=articles, subject_initiative=vault, value=value, unit="USD")
+
+    (conflict,) = selectors.initiative_conflicts(vault)
+    assert [v.value for v in conflict.values] == [12_000_000_000, 10_000_000_000]
+
+    # Stated on its own somewhere, the smaller amount is a rival after all.
+    make_claim(articles=[make_article()], subject_initiative=vault, value=2_000_000_000, unit="USD")
+    (conflict,) = selectors.initiative_conflicts(vault)
+    assert 2_000_000_000 in [v.value for v in conflict.values]
+
+
 def test_topics_index_lists_every_topic_with_the_articles_readers_see(client, db):
     shown, hidden = make_article(title="Shown"), make_article(title="Later hidden")
     magnets = make_topic(name="Magnets", description="Permanent magnets and their makers.")
