@@ -2,10 +2,15 @@
 
 A *figure* is a number with a unit a reader can check: money (USD, EUR, GBP, ...), a share in
 percent, a tonnage or an annual tonnage, a generating capacity, a concentration in ppm, or a
-count of something named ("1,700 motors", "seven product families"). Bare numbers (years, page
-numbers, citation volumes) are not figures. Values are normalized: "$10 billion" is
-10,000,000,000 USD, "247.8 kt" is 247,800 t, "1.8 terawatts" is 1.8 TW (capacity keeps the
-unit it was given in; ``comparable`` converts between them).
+count of a plural noun ("1,700 motors", "987 enterprises"). Numbers may be written in digits or
+in words ("Ninety-five firms", "twelve-billion-dollar", "two-thirds of"); a range keeps both
+ends; a rate or unit price keeps its denominator (``per``: "$110/kg" is USD per kg). Bare numbers
+(years, page and section numbers, model names such as F-35, dates) are not figures. Values are
+normalized: "$10 billion" is 10,000,000,000 USD, "247.8 kt" is 247,800 t, "1.8 terawatts" is
+1.8 TW (capacity keeps the unit it was given in; ``comparable`` converts between them).
+
+``describe`` then reads a figure's clause for what it measures, the period it is for, whether
+it is a forecast or a target, and whether its value is implausible for what it measures.
 """
 
 import bisect
@@ -16,6 +21,7 @@ from decimal import Decimal
 USD, EUR, GBP, CNY, AUD, CAD = "USD", "EUR", "GBP", "CNY", "AUD", "CAD"
 PERCENT, TONNES, TONNES_PER_YEAR = "percent", "t", "t/yr"
 MW, GW, TW, PPM, COUNT = "MW", "GW", "TW", "ppm", "count"
+CURRENCIES = frozenset({USD, EUR, GBP, CNY, AUD, CAD})
 
 UNIT_CHOICES = [
     (USD, "US dollars"),
@@ -44,15 +50,43 @@ def comparable(value: Decimal, unit: str) -> tuple[Decimal, str]:
     return value * factor, base
 
 
+def unit_label(unit: str, per: str) -> str:
+    """How a unit and its denominator read together: "USD/kg", "t/yr", "percent", "count"."""
+    return f"{unit}/{per}" if per else unit
+
+
+# How a figure is bounded as written, normalized.
+UP_TO, ABOUT, MORE_THAN, AT_LEAST, LESS_THAN = (
+    "up to",
+    "about",
+    "more than",
+    "at least",
+    "less than",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     start: int
     end: int
     text: str
     value: Decimal
-    value_max: Decimal | None
+    value_max: Decimal | None  # a range keeps both ends ("from 4,300 to 8,900 tonnes")
     unit: str
-    qualifier: str = ""  # what is counted ("motors"), or what a price is per ("per t")
+    per: str = ""  # a rate's or unit price's denominator: "kg", "t", "share", "yr", "day", ...
+    counted: str = ""  # unit COUNT: the singular noun counted ("enterprise")
+    bound: str = ""  # UP_TO, ABOUT, MORE_THAN, AT_LEAST, LESS_THAN or "" (exact)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureContext:
+    measure: str  # what is measured: "share of refining", "loan", "capacity", a counted noun; ""
+    period: str  # the year or date the figure is for: "2024", "2025-Q3", "by 2030"; ""
+    outlook: str  # FORECAST, TARGET or "" (a stated fact)
+    implausible: str  # "" or why the value looks wrong for what it measures
+
+
+FORECAST, TARGET = "forecast", "target"
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -61,180 +95,471 @@ class Figure:
 # not figures). Starting with a plain character class lets the regex engine skip to digits fast.
 _NUMBER = re.compile(r"[0-9](?<![\w.,][0-9])(?:[0-9]|,(?=[0-9]{3}(?![0-9]))|\.(?=[0-9]))*")
 _NUM = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
-WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+_ONES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
 }  # fmt: skip
-_WORD_NUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
-_WORD_NUMBER = re.compile(rf"(?<![\w-])(?i:{_WORD_NUM})(?![\w-])")
-_TO = r"\s?(?:-|–|—|to)\s?"
-_SIGN = r"(?:US\$|U\.S\.\s?\$|A\$|C\$|\$|€|£|¥|(?:USD|EUR|GBP|CNY|RMB|AUD|CAD)\s?)"
-# A second number after the first makes a range: "5-7", "$12–$15", "8%–16%", "five to seven".
-_RANGE_TAIL = rf"(?:\s?%?{_TO}(?:{_SIGN})?(?P<n2>{_NUM}|(?i:{_WORD_NUM})\b))?"
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+# Every word a number written in words is made of; the matcher finds them in its one pass
+# (``lexicon``) and hands their spans to ``parse_figures``, which joins them ("ninety-five",
+# "one hundred and twenty"). Scale words end a number and act as its magnitude.
+WORD_NUMBERS = {
+    **_ONES, **_TENS, "hundred": 100, "dozen": 12,
+    **{word: 10**exponent for word, exponent in _SCALES.items()},
+}  # fmt: skip
+# Fractions read as shares ("two-thirds of", "a quarter of", "half of"): word -> denominator.
+FRACTION_WORDS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+}  # fmt: skip
 
+
+def _alternation(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_ONE_TO_NINE = _alternation(w for w, v in _ONES.items() if 1 <= v <= 9)
+_SMALL = (
+    rf"(?:{_alternation(_TENS)})(?:[\s-](?:{_ONE_TO_NINE}))?(?![\w-])|(?:{_alternation(_ONES)})"
+)
+# A cardinal in words up to the hundreds: "ninety-five", "one hundred and twenty", "two dozen".
+_CARDINAL_WORDS = (
+    rf"(?:(?:{_ONE_TO_NINE}|a)[\s-])?hundred(?:[\s-](?:and\s)?(?:{_SMALL}))?"
+    rf"|(?:(?:{_ONE_TO_NINE}|a)[\s-])?dozen"
+    rf"|(?:{_ONE_TO_NINE})[\s-]hundred(?:[\s-](?:and\s)?(?:{_SMALL}))?"
+    rf"|(?:{_ONE_TO_NINE})[\s-]dozen"
+    rf"|{_SMALL}"
+)
+_CARDINAL = re.compile(rf"(?i:{_CARDINAL_WORDS})(?![\w])")
+_WORD_SCAN = re.compile(
+    rf"\b(?:{_alternation([*WORD_NUMBERS, *FRACTION_WORDS])})\b"
+)  # over lowercased text
+_FRACTION_SCAN = re.compile(rf"(?i:\b(?:{_alternation(FRACTION_WORDS)})\b)")
+_WORD_TOKENS = re.compile(r"[a-z]+")
+# "a quarter of", "two-thirds of", "half of"; not "the first half of 2025", "a quarter of a
+# century".
+_NUMERATOR_BEFORE = re.compile(rf"(?i:(?<![\w-])(a|an|one|{_ONE_TO_NINE})[\s-])\Z")
+_FRACTION_AFTER = re.compile(
+    r"\s+of\b(?!\s+(?:a\s+century|the\s+(?:year|decade|century|month)|this\s+year|(?:19|20)[0-9]{2}))"
+)
+_ORDINAL_BEFORE = re.compile(r"(?i:\b(?:first|second|third|fourth|final|last|latter|the)\s)\Z")
+_A_BEFORE = re.compile(r"(?i:(?<![\w-])(?:a|one)\s)\Z")
+
+
+def _cardinal_value(phrase: str) -> Decimal:
+    total = 0
+    for word in _WORD_TOKENS.findall(phrase.lower()):
+        if word == "hundred":
+            total = (total or 1) * 100
+        elif word == "dozen":
+            total = (total or 1) * 12
+        elif word != "a" and word != "and":
+            total += WORD_NUMBERS[word]
+    return Decimal(total)
+
+
+def _word_anchors(
+    text: str, spans: list[tuple[int, int]]
+) -> list[tuple[int, int, Decimal | None, int]]:
+    """Numbers in words as ``(start, end, value, denominator)``: a cardinal has denominator 0,
+    a fraction its denominator and ``value`` its numerator; a scale word after "a" ("a million
+    tonnes") is the number 1 ending where the magnitude begins."""
+    anchors = []
+    taken = 0
+    for start, end in spans:
+        if start < taken:
+            continue
+        word = text[start:end].lower()
+        if word in FRACTION_WORDS:
+            numerator = _NUMERATOR_BEFORE.search(text, max(0, start - 7), start)
+            if word not in ("half", "halves") and numerator is None:
+                continue
+            if not _FRACTION_AFTER.match(text, end):
+                continue
+            if numerator is None and _ORDINAL_BEFORE.search(text, max(0, start - 8), start):
+                continue
+            top = numerator.group(1).lower() if numerator else "one"
+            value = Decimal(1) if top in ("a", "an") else Decimal(WORD_NUMBERS[top])
+            begin = numerator.start() if numerator else start
+            anchors.append((begin, end, value, FRACTION_WORDS[word]))
+            taken = end
+            continue
+        if word in _SCALES:
+            before = _A_BEFORE.search(text, max(0, start - 4), start)
+            if before is not None:
+                anchors.append((before.start(), start, Decimal(1), 0))
+            continue
+        found = _CARDINAL.match(text, start)
+        if found is None:
+            continue
+        begin = start
+        if word in ("hundred", "dozen"):
+            before = _A_BEFORE.search(text, max(0, start - 4), start)
+            if before is None:
+                continue
+            begin = before.start()
+        anchors.append((begin, found.end(), _cardinal_value(found.group()), 0))
+        taken = found.end()
+    return anchors
+
+
+_SIGN = r"(?:US\$|U\.S\.\s?\$|A\$|C\$|\$|€|£|¥|(?:USD|EUR|GBP|CNY|RMB|AUD|CAD)\s?)"
+# A second number after the first makes a range: "5-7", "$12–$15", "8%–16%", "five to seven",
+# "between $2 and $3 billion" (the magnitude after the second number applies to both).
+_RANGE_TAIL = (
+    rf"(?:(?:\s?%)?(?P<to>\s?[-–—]\s?|\s(?:to|and)\s)(?:{_SIGN})?"
+    rf"(?P<n2>{_NUM}(?![0-9,.]?[0-9])|(?i:{_CARDINAL_WORDS})(?![\w-])))?"
+)
 _MULTIPLIERS = {
     "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "b": 9,
     "trillion": 12, "tn": 12, "t": 12,
 }  # fmt: skip
-
-
 # Whole words may run into the next word ("$8.6 billionwith" in a real post); letters may not.
-def _mult(name: str) -> str:
-    return rf"(?:\s?(?P<{name}>(?i:trillion|billion|million|thousand)|(?i:tn|bn|mn)\b|[kKmMbBT]\b))"
-
+_MONEY_MULT = (
+    r"(?:(?:\s|-)?(?P<mult>(?i:trillion|billion|million|thousand)|(?i:tn|bn|mn)\b|[kKmMbBT]\b))"
+)
+_WORD_MULT = r"(?:[\s-](?P<wmult>(?i:trillion|billion|million|thousand))(?![a-z]))"
 
 _CURRENCY_SIGNS = {
     "us$": USD, "u.s.$": USD, "$": USD, "usd": USD, "dollars": USD, "dollar": USD,
     "€": EUR, "eur": EUR, "euros": EUR, "euro": EUR,
     "£": GBP, "gbp": GBP, "pounds": GBP, "sterling": GBP,
-    "¥": CNY, "cny": CNY, "rmb": CNY, "yuan": CNY,
-    "a$": AUD, "aud": AUD, "c$": CAD, "cad": CAD,
+    "¥": CNY, "cny": CNY, "rmb": CNY, "yuan": CNY, "renminbi": CNY,
+    "a$": AUD, "aud": AUD, "c$": CAD, "cad": CAD, "australian": AUD, "canadian": CAD,
 }  # fmt: skip
 _CURRENCY_BEFORE = re.compile(
     r"(?:US\$|U\.S\.\s?\$|[AC]\$|[$€£¥]|(?<![A-Za-z])(?:USD|EUR|GBP|CNY|RMB|AUD|CAD))\s?\Z"
 )
-# Lead-ins that belong to the figure as written ("up to $10 billion"), not to its value.
+# Lead-ins that bound the figure as written ("up to $10 billion"): kept in its text, normalized
+# in ``bound``.
+_BOUNDS = {
+    "about": ABOUT, "around": ABOUT, "roughly": ABOUT, "approximately": ABOUT, "some": ABOUT,
+    "nearly": ABOUT, "almost": ABOUT, "close to": ABOUT, "an estimated": ABOUT,
+    "estimated": ABOUT, "circa": ABOUT, "~": ABOUT, "≈": ABOUT,
+    "up to": UP_TO, "as much as": UP_TO, "as many as": UP_TO, "at most": UP_TO,
+    "no more than": UP_TO, "a maximum of": UP_TO, "≤": UP_TO,
+    "more than": MORE_THAN, "over": MORE_THAN, "above": MORE_THAN, "exceeding": MORE_THAN,
+    "in excess of": MORE_THAN, "upwards of": MORE_THAN, "well over": MORE_THAN,
+    "just over": MORE_THAN, ">": MORE_THAN, "+": MORE_THAN,
+    "at least": AT_LEAST, "no less than": AT_LEAST, "a minimum of": AT_LEAST, "≥": AT_LEAST,
+    "or more": AT_LEAST,
+    "less than": LESS_THAN, "fewer than": LESS_THAN, "under": LESS_THAN, "below": LESS_THAN,
+    "just under": LESS_THAN, "<": LESS_THAN,
+}  # fmt: skip
+_BOUND_WORDS = _alternation(w for w in _BOUNDS if w[0].isalpha() and w != "or more")
 _APPROX_BEFORE = re.compile(
-    r"(?:(?<!\w)(?i:about|around|roughly|nearly|approximately|almost|close to|up to|more than"
-    r"|over|at least|as much as|some|under|below|above|exceeding)\s+)?[~≈≥≤<>+]?\s?\Z"
+    rf"(?:(?<![\w-])(?P<word>(?i:{_BOUND_WORDS}))\s+)?(?P<sign>[~≈≥≤<>])?\s?\Z"
 )
-_PER_UNITS = {"tonne": "t", "ton": "t", "t": "t", "kg": "kg", "lb": "lb", "oz": "oz"}
-_MONEY_AFTER = re.compile(
-    rf"{_RANGE_TAIL}{_mult('mult')}?"
-    r"(?:(?:\s?/\s?|\s(?:per|a)\s)(?P<per>tonne|ton|t|kg|lb|oz|share)\b)?"
+_RANGE_LEAD = re.compile(r"(?<![\w-])(?i:from|between)\s+\Z")
+_BOUND_AFTER = re.compile(r"\+|-?plus\b|\s(?:or|and)\s(?:more|above)\b")
+# Numbers that label rather than measure: "Section 232", "Article 5", "page 10", "No. 3",
+# "March 5", "Phase 2", "top 10".
+_LABEL_BEFORE = re.compile(
+    r"(?<![\w-])(?i:sections?|articles?|chapters?|titles?|parts?|rules?|clauses?|phases?|stages?"
+    r"|tiers?|levels?|forms?|schedules?|annex|paragraphs?|pages?|pp?\.|no\.|nos\.|numbers?|items?"
+    r"|figures?|fig\.|tables?|appendix|exhibits?|notes?|footnotes?|volumes?|vol\.|issues?"
+    r"|versions?|v\.|units?|blocks?|lots?|rounds?|routes?|highways?|gates?|platforms?|models?"
+    r"|series|week|day|quarter|aged?|decree|law|order|resolution|circular|top|grade|class|type"
+    r"|january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?)"
+    r"\s?#?\s?\Z"
 )
 
-_MASS_UNITS = {
+_PER_WORDS = {
+    "tonne": "t", "ton": "t", "t": "t", "metric ton": "t", "metric tonne": "t", "mt": "t",
+    "kilogram": "kg", "kilo": "kg", "kg": "kg", "pound": "lb", "lb": "lb", "ounce": "oz",
+    "oz": "oz", "mwh": "MWh", "kwh": "kWh", "megawatt-hour": "MWh", "megawatt hour": "MWh",
+    "share": "share", "unit": "unit", "barrel": "bbl", "bbl": "bbl",
+    "year": "yr", "yr": "yr", "annum": "yr", "y": "yr", "month": "month", "day": "day",
+    "week": "week", "annually": "yr", "yearly": "yr", "monthly": "month", "daily": "day",
+}  # fmt: skip
+_PER = re.compile(
+    r"(?:\s?/\s?|\s(?:per|a|an|each|every)\s)(?P<per>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?"
+    r"|tons?|kilograms?|kilos?|pounds?|ounces?|megawatt[\s-]hours?|shares?|units?|barrels?"
+    r"|year|annum|month|day|week)|kg|lbs?|oz|MWh|kWh|bbl|t|yr|y|Mt)\b"
+    r"|\s(?P<adverb>(?i:annually|yearly|monthly|daily))\b"
+)
+_UNIT_AFTER = re.compile(
+    rf"{_RANGE_TAIL}(?P<plus>\+)?(?:"
+    rf"{_WORD_MULT}?[\s-](?:(?P<nation>US|U\.S\.|American|Australian|Canadian)\s)?"
+    r"(?P<curword>(?i:dollars?|euros?|pounds\s+sterling|pounds(?!\s+of\b)|yuan|renminbi)"
+    r"|USD|EUR|GBP|CNY|RMB)\b"
+    r"|\s?(?P<pct>%|(?i:percent|per\s+cent|pct)\b)"
+    r"|[\s-]?(?P<power>MW|GW|TW|(?i:megawatts?|gigawatts?|terawatts?))\b"
+    r"|\s?(?P<ppm>ppm)\b"
+    r"|\s?(?:(?P<mass_mult>(?i:million|thousand|billion))[\s-])?"
+    r"(?:(?P<rate_unit>ktpa|Mtpa|tpa|tpy|t/yr|t/y|t/a)\b"
+    r"|(?P<mass_unit>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?|tons?|kilotonnes?|kilograms?)"
+    r"|kt|Mt|kg|t)\b)"
+    r")"
+)
+_COUNT_HEAD = re.compile(
+    rf"{_RANGE_TAIL}(?P<plus>\+)?(?:[\s-](?P<cmult>(?i:million|billion|thousand))(?![a-z]))?"
+    r"(?P<words>(?:\s[A-Za-z][\w’'&.-]*){1,4})"
+)
+_MASS_FACTORS = {
     "t": 1, "tonne": 1, "tonnes": 1, "ton": 1, "tons": 1, "metric ton": 1, "metric tons": 1,
-    "metric tonne": 1, "metric tonnes": 1, "kt": 1_000, "kilotonnes": 1_000, "mt": 1_000_000,
-    "tpa": 1, "tpy": 1, "t/y": 1, "t/a": 1, "t/yr": 1, "ktpa": 1_000, "mtpa": 1_000_000,
+    "metric tonne": 1, "metric tonnes": 1, "kt": 1_000, "kilotonne": 1_000,
+    "kilotonnes": 1_000, "mt": 1_000_000, "tpa": 1, "tpy": 1, "t/y": 1, "t/a": 1, "t/yr": 1,
+    "ktpa": 1_000, "mtpa": 1_000_000, "kg": Decimal("0.001"), "kilogram": Decimal("0.001"),
+    "kilograms": Decimal("0.001"),
 }  # fmt: skip
 _POWER_UNITS = {
     "mw": MW, "megawatt": MW, "megawatts": MW, "gw": GW, "gigawatt": GW, "gigawatts": GW,
     "tw": TW, "terawatt": TW, "terawatts": TW,
 }  # fmt: skip
-_COUNT_NOUNS = (
-    r"motors?|models?|famil(?:y|ies)|products?|patents?|applications?|standards?|countries"
-    r"|country|nations?|governments?|compan(?:y|ies)|firms?|mines?|plants?|refiner(?:y|ies)"
-    r"|facilit(?:y|ies)|projects?|jobs?|workers?|employees?|shares?|warrants?|convenings?"
-    r"|events?|missions?|process(?:es)?|lines?|systems?|turbines?|vehicles?|magnets?|members?"
-    r"|participants?|MOUs?|MoUs?|agreements?|proposals?|stud(?:y|ies)|deposits?|sites?|filings?"
-    r"|partners?|days|weeks|months|years"
+# Words a count stops at before finding its noun ("30 of the", "5 to 7", "2 is").
+_COUNT_STOPS = frozenset(
+    "of in and or to for the a an with from by at on as than per is are was were be been has have"
+    " had will would could can may might that which who this these those its their his her it"
+    " they we he she not no more less most least times bps ago earlier later each every only"
+    " also both percent cent".split()
 )
-# Small words between a number and its noun end the phrase: "one of the ...", "30 to ...".
-_STOP = r"of|in|and|or|to|for|the|a|an|with|from|by|at|on|as|than|per|is|are|was|were"
-_UNIT_AFTER = re.compile(
-    rf"{_RANGE_TAIL}\+?(?:"
-    rf"{_mult('wmult')}?\s(?P<curword>(?i:dollars|euros|pounds sterling|yuan)|USD|EUR|GBP|CNY)\b"
-    r"|\s?(?P<pct>%|(?i:percent|per cent)\b)\+?"
-    r"|[\s-]?(?P<power>MW|GW|TW|(?i:megawatts?|gigawatts?|terawatts?))\b"
-    r"|\s?(?P<ppm>ppm)\b"
-    r"|\s?(?:(?P<mass_mult>(?i:million|thousand))\s)?"
-    r"(?:(?P<rate_unit>ktpa|Mtpa|tpa|tpy|t/yr|t/y|t/a)\b\+?"
-    r"|(?P<mass_unit>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?|tons?|kilotonnes)|kt|Mt|t)\b"
-    r"(?P<rate>\s?(?i:per\s+(?:year|annum)|a\s+year|annually|each\s+year|/\s?(?:yr|year|y|a)\b))?)"
-    rf"|(?:\s(?P<count_mult>million|billion|thousand))?"
-    rf"(?P<mods>(?:\s(?!(?i:{_STOP})\b)[A-Za-z][\w’'-]*){{0,3}})\s(?P<noun>{_COUNT_NOUNS})\b"
-    r")"
+# Words ending in "s" that are not plural nouns.
+_NOT_PLURAL = frozenset(
+    "its his this thus plus less was has does is as us yes whereas across always perhaps"
+    " sometimes towards afterwards besides nevertheless series species news ours yours".split()
 )
+_IRREGULAR_PLURALS = {
+    "people": "person", "men": "man", "women": "woman", "children": "child", "staff": "staff",
+    "personnel": "personnel", "aircraft": "aircraft", "cattle": "cattle", "police": "police",
+}  # fmt: skip
+# A noun counted only as part of a two-word name: "17 rare earths", "5 percentage points".
+_COMPOUND_HEADS = {"rare": "rare earth", "percentage": "percentage point", "basis": "basis point"}
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _SPACES = re.compile(r"\s+")
 
 
 def _number(text: str) -> Decimal:
-    word = WORD_NUMBERS.get(text.lower())
-    return Decimal(word) if word is not None else Decimal(text.replace(",", ""))
-
-
-def _scaled(value: Decimal, exponent: int) -> Decimal:
-    return value.scaleb(exponent) if exponent else value
-
-
-def _singular(noun: str) -> str:
-    if noun.endswith("ies"):
-        return noun[:-3] + "y"
-    if noun.endswith("ses"):
-        return noun[:-2]
-    return noun.removesuffix("s")
+    if text[0].isdigit():
+        return Decimal(text.replace(",", ""))
+    return _cardinal_value(text)
 
 
 def _exponent(word: str | None) -> int:
     return _MULTIPLIERS[word.lower()] if word else 0
 
 
-def _read(text: str, start: int, end: int) -> tuple[int, int, tuple] | None:
-    """The figure whose number is ``text[start:end]``, as ``(start, end, (value, value_max, unit,
-    qualifier))``, or None when no unit follows it."""
+def _singular(noun: str) -> str:
+    if noun in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[noun]
+    if noun.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    if noun.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return noun[:-2]
+    return noun.removesuffix("s")
+
+
+_PHRASE_WORD = re.compile(r"[A-Za-z][\w’'&.-]*")
+
+
+def _counted(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """The noun a count counts among the words in ``text[start:end]``, and where it ends: the
+    first plural noun, unless a small word ends the phrase before it."""
+    previous = ""
+    for match in _PHRASE_WORD.finditer(text, start, end):
+        stripped = match.group().rstrip(".’'")
+        word = stripped.lower()
+        if not word or word in _COUNT_STOPS:
+            return None
+        finish = match.start() + len(stripped)
+        if word in _IRREGULAR_PLURALS:
+            return _IRREGULAR_PLURALS[word], finish
+        if (
+            len(word) > 2
+            and word.endswith("s")
+            and not word.endswith(("ss", "us", "is"))
+            and word not in _NOT_PLURAL
+        ):
+            noun = _singular(word.rsplit("-", 1)[-1])
+            return _COMPOUND_HEADS.get(previous, noun), finish
+        previous = word
+    return None
+
+
+def _per(text: str, end: int) -> tuple[str, int]:
+    found = _PER.match(text, end)
+    if found is None:
+        return "", end
+    word = found.group("per") or found.group("adverb")
+    word = _SPACES.sub(" ", word.lower())
+    if word not in _PER_WORDS:
+        word = word.removesuffix("s")
+    return _PER_WORDS.get(word, word), found.end()
+
+
+def _read(text: str, start: int, end: int):
+    """The figure whose number is ``text[start:end]``: ``(begin, finish, exponent, factor, unit,
+    per, counted, tail)`` or None when no unit follows it."""
+    if _LABEL_BEFORE.search(text, max(0, start - 12), start):
+        return None
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return None  # "F-35", "COVID-19", "Mark-2"
     currency = _CURRENCY_BEFORE.search(text, max(0, start - 6), start)
     if currency is not None:
-        tail = _MONEY_AFTER.match(text, end)
-        exponent = _exponent(tail.group("mult"))
+        tail = _MONEY_TAIL.match(text, end)
         unit = _CURRENCY_SIGNS[_SPACES.sub("", currency.group()).lower()]
-        per = tail.group("per")
-        qualifier = f"per {_PER_UNITS.get(per, per)}" if per else ""
-        return currency.start(), tail.end(), (exponent, 1, unit, qualifier, tail)
+        per, finish = _per(text, tail.end())
+        return currency.start(), finish, _exponent(tail.group("mult")), 1, unit, per, "", tail
     tail = _UNIT_AFTER.match(text, end)
     if tail is None:
-        return None
+        return _read_count(text, start, end)
+    per, finish = _per(text, tail.end())
     if tail.group("curword"):
-        unit = _CURRENCY_SIGNS[tail.group("curword").lower().split()[0]]
-        return start, tail.end(), (_exponent(tail.group("wmult")), 1, unit, "", tail)
+        word = tail.group("curword").lower().split()[0]
+        nation = (tail.group("nation") or "").lower()
+        unit = (
+            _CURRENCY_SIGNS.get(nation, _CURRENCY_SIGNS[word])
+            if word.startswith("dollar")
+            else _CURRENCY_SIGNS[word]
+        )
+        return start, finish, _exponent(tail.group("wmult")), 1, unit, per, "", tail
     if tail.group("pct"):
-        return start, tail.end(), (0, 1, PERCENT, "", tail)
+        return start, finish, 0, 1, PERCENT, per, "", tail
     if tail.group("power"):
-        return start, tail.end(), (0, 1, _POWER_UNITS[tail.group("power").lower()], "", tail)
+        return start, finish, 0, 1, _POWER_UNITS[tail.group("power").lower()], per, "", tail
     if tail.group("ppm"):
-        return start, tail.end(), (0, 1, PPM, "", tail)
-    if tail.group("rate_unit") or tail.group("mass_unit"):
-        mult = tail.group("mass_mult")
-        exponent = {"million": 6, "thousand": 3}[mult.lower()] if mult else 0
-        if tail.group("rate_unit"):
-            unit, per_year = tail.group("rate_unit").lower(), True
-        else:
-            unit = _SPACES.sub(" ", tail.group("mass_unit").lower())
-            per_year = bool(tail.group("rate"))
-        kind = TONNES_PER_YEAR if per_year else TONNES
-        return start, tail.end(), (exponent, _MASS_UNITS[unit], kind, "", tail)
-    if _YEAR.fullmatch(text[start:end]) and not tail.group("n2"):
-        return None  # "by 2027 projects ..." is a date, not a count
-    mult = tail.group("count_mult")
-    exponent = {"thousand": 3, "million": 6, "billion": 9}[mult] if mult else 0
-    noun = _singular(tail.group("noun").lower())
-    return start, tail.end(), (exponent, 1, COUNT, noun, tail)
+        return start, finish, 0, 1, PPM, per, "", tail
+    mult = tail.group("mass_mult")
+    exponent = _exponent(mult)
+    if tail.group("rate_unit"):
+        unit, per_year = tail.group("rate_unit").lower(), True
+    else:
+        unit = _SPACES.sub(" ", tail.group("mass_unit").lower())
+        per_year = per == "yr"
+    if per_year:
+        per = ""
+    kind = TONNES_PER_YEAR if per_year else TONNES
+    return start, finish, exponent, _MASS_FACTORS[unit], kind, per, "", tail
+
+
+_MONEY_TAIL = re.compile(rf"{_RANGE_TAIL}{_MONEY_MULT}?")
+
+
+def _read_count(text: str, start: int, end: int):
+    if _YEAR.fullmatch(text, start, end):
+        return None  # "by 2027 projects ...", "2025-2030 targets": dates, not counts
+    tail = _COUNT_HEAD.match(text, end)
+    if tail is None:
+        return None
+    found = _counted(text, tail.start("words"), tail.end("words"))
+    if found is None:
+        return None
+    noun, finish = found
+    per, finish = _per(text, finish)
+    return start, finish, _exponent(tail.group("cmult")), 1, COUNT, per, noun, tail
+
+
+def _bound(word: str | None) -> str:
+    return _BOUNDS.get(_SPACES.sub(" ", word.lower()), "") if word else ""
 
 
 def parse_figures(text: str, number_words: list[tuple[int, int]] | None = None) -> list[Figure]:
     """Every figure in ``text``, in order, none overlapping another.
 
-    ``number_words`` are the spans of numbers written as words ("seven"), when the caller has
-    found them already (extraction gets them from its one pass over the text).
+    ``number_words`` are the spans of the words of ``WORD_NUMBERS`` (and ``FRACTION_WORDS``)
+    when the caller has found them already (extraction's matcher, in its one pass over the
+    text); without them ``parse_figures`` finds numbers in words itself.
     """
     if number_words is None:
-        number_words = [match.span() for match in _WORD_NUMBER.finditer(text)]
-    anchors = [match.span() for match in _NUMBER.finditer(text)]
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            number_words = [match.span() for match in _WORD_SCAN.finditer(lowered)]
+        else:  # a few characters lowercase to two; offsets would shift
+            scan = re.compile(_WORD_SCAN.pattern, re.IGNORECASE)
+            number_words = [match.span() for match in scan.finditer(text)]
+    else:
+        number_words = sorted([*number_words, *(m.span() for m in _FRACTION_SCAN.finditer(text))])
+    anchors: list[tuple[int, int, Decimal | None, int]] = [
+        (*match.span(), None, 0) for match in _NUMBER.finditer(text)
+    ]
     if number_words:
-        anchors = sorted(anchors + number_words)
+        anchors = sorted(anchors + _word_anchors(text, number_words), key=lambda a: a[0])
     figures: list[Figure] = []
     taken = 0
-    for start, end in anchors:
+    for start, end, number, denominator in anchors:
         if start < taken:
-            continue  # the second number of a range already read
+            continue  # inside a figure already read (the second number of a range)
+        if denominator:
+            share = (number * 100 / denominator).quantize(Decimal("0.000001")).normalize()
+            if share == share.to_integral_value():
+                share = share.quantize(Decimal(1))
+            figures.append(Figure(start, end, text[start:end], share, None, PERCENT))
+            taken = end
+            continue
         found = _read(text, start, end)
         if found is None:
             continue
-        begin, finish, (exponent, factor, unit, qualifier, tail) = found
-        value = _scaled(_number(text[start:end]), exponent) * factor
+        begin, finish, exponent, factor, unit, per, counted, tail = found
+        value = number if number is not None else _number(text[start:end])
+        value = value.scaleb(exponent) * factor if exponent else value * factor
         top = tail.group("n2")
-        value_max = _scaled(_number(top), exponent) * factor if top else None
-        if value_max is not None and value_max < value:
-            continue  # "5-3" is a score or a date, not a range
+        value_max = None
+        if top:
+            if tail.group("to").strip() == "and" and not _RANGE_LEAD.search(
+                text, max(0, begin - 9), begin
+            ):
+                continue  # "5 and 7" is a range only after "between"
+            if _YEAR.fullmatch(text, start, end):
+                continue  # "2025-2030": years
+            value_max = _number(top)
+            value_max = value_max.scaleb(exponent) * factor if exponent else value_max * factor
+            if value_max <= value:
+                continue  # "5-3" is a score or a date, not a range
         lead = _APPROX_BEFORE.search(text, max(0, begin - 20), begin)
+        bound = ""
         if lead is not None and lead.group().strip():
+            bound = _bound(lead.group("word") or lead.group("sign"))
             begin = lead.start()
-        figures.append(Figure(begin, finish, text[begin:finish], value, value_max, unit, qualifier))
+        if not bound and tail.groupdict().get("plus"):
+            bound = MORE_THAN
+        after = _BOUND_AFTER.match(text, finish)
+        if after is not None and not bound:
+            bound = MORE_THAN if "+" in after.group() or "plus" in after.group() else AT_LEAST
+            finish = after.end()
+        figure = Figure(
+            begin, finish, text[begin:finish], value, value_max, unit, per, counted, bound
+        )
+        # "from 4,300 tonnes to 8,900 tonnes", "between 5% and 7%": two figures of one range.
+        if figures and _joins(text, figures[-1], figure):
+            first = figures.pop()
+            figure = Figure(
+                first.start,
+                finish,
+                text[first.start : finish],
+                first.value,
+                value,
+                unit,
+                per,
+                counted,
+                first.bound,
+            )
+        figures.append(figure)
         taken = finish
     return figures
+
+
+_RANGE_JOIN = re.compile(r"\s?(?:[-–—]|(?P<word>to|and))\s?")
+
+
+def _joins(text: str, first: Figure, second: Figure) -> bool:
+    """Whether two figures side by side are the ends of one range."""
+    if (first.unit, first.per, first.counted) != (second.unit, second.per, second.counted):
+        return False
+    if first.value_max is not None or second.value_max is not None or second.value <= first.value:
+        return False
+    between = _RANGE_JOIN.fullmatch(text, first.end, second.start)
+    if between is None:
+        return False
+    return not between.group("word") or bool(
+        _RANGE_LEAD.search(text, max(0, first.start - 9), first.start)
+    )
 
 
 # --- sentences and clauses ------------------------------------------------------------------
@@ -256,6 +581,49 @@ _CLAUSE_BREAK = re.compile(
 )
 ATTRIBUTION_CUES = ("says", "said", "claims", "claimed", "reportedly", "according to")
 _ATTRIBUTION = re.compile(rf"\b(?:{'|'.join(ATTRIBUTION_CUES)})\b", re.IGNORECASE)
+# A cue word used as a noun or adjective ("the claims were", "F-35 radar claims", "the said
+# company"): a determiner or number before it, or a verb of its own after it.
+_NOUN_BEFORE = re.compile(
+    r"(?<![\w-])(?i:the|a|an|these|those|such|its|their|his|her|our|my|your|any|some|many|"
+    r"several|no|of|for|about|on|with|against|new|false|similar|earlier|recent|bold|these|"
+    r"unverified|unsubstantiated|competing|rival|territorial|insurance|patent|legal|his|"
+    r"and|or)\s+\Z|[0-9]\s+\Z|[A-Za-z]-[0-9]+\s+\Z"
+)
+_NOUN_AFTER = re.compile(
+    r"\s+(?i:were|are|have|had|has|of|about|against|by|made|process|court|remain|range|"
+    r"regarding|surrounding|and|or|need|must|should|could|would)\b"
+)
+_VERB_AFTER = re.compile(
+    r"\s+(?:(?i:that|to|it|its|their|his|her|this|these|a|an|the|he|she|they|we|there|some|"
+    r"more|over|up|about|around|nearly)\b|[0-9$€£¥~≈]|[A-Z])"
+)
+_REPORTED_BEFORE = re.compile(r"[,\"”’]\s*(?:[\w.’'-]+\s+){0,4}\Z")
+_ACCORDING_NOT = re.compile(
+    r"\s+(?i:to\s+)?(?:the\s+)?(?i:plan|plans|schedule|law|rules?|size|need|needs)\b"
+)
+
+
+def is_attribution_cue(text: str, start: int, end: int) -> bool:
+    """Whether the cue at ``text[start:end]`` ("says", "claims", "according to", ...) reports
+    what someone states: "the company claims that ..." does; "F-35 radar claims", "the claims
+    were" (the noun) and "the said company" do not."""
+    cue = text[start:end].lower()
+    before = text[max(0, start - 40) : start]
+    if cue == "reportedly":
+        return True
+    if cue == "according to":
+        return not _ACCORDING_NOT.match(text, end)
+    if _NOUN_BEFORE.search(before):
+        return False
+    if cue in ("says", "said"):
+        return True
+    if _NOUN_AFTER.match(text, end):
+        return False
+    if _VERB_AFTER.match(text, end):
+        return True
+    # At a clause's end ("..., the company claims."): a reporting verb only after a comma or
+    # a quotation; otherwise a noun ending a headline ("F-35 radar claims").
+    return bool(_REPORTED_BEFORE.search(before))
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -285,10 +653,263 @@ def clause_starts(sentence: str) -> list[int]:
 
 
 def is_attributed(sentence: str) -> bool:
-    """Whether the sentence reports what someone says ("says", "according to", ...)."""
-    return _ATTRIBUTION.search(sentence) is not None
+    """Whether the sentence reports what someone says ("says", "according to", ...), with a cue
+    used as a reporting verb or phrase (``is_attribution_cue``)."""
+    return any(
+        is_attribution_cue(sentence, *match.span()) for match in _ATTRIBUTION.finditer(sentence)
+    )
 
 
 def sentence_key(sentence: str) -> str:
     """The form two copies of a sentence share despite spacing and case."""
     return _SPACES.sub(" ", sentence).strip().lower()
+
+
+# --- what a figure measures -----------------------------------------------------------------
+
+
+def _vocabulary(groups: dict[str, str]) -> dict[str, str]:
+    return {word: label for label, words in groups.items() for word in words.split()}
+
+
+# Stages of the supply chain a share can be of ("90% of global refining", "refines 90% of").
+_STAGES = _vocabulary({
+    "refining": "refining refine refines refined refinery refineries refiner refiners",
+    "processing": "processing process processes processed processor processors",
+    "separation": "separation separating separates separated",
+    "mining": "mining mine mines mined extraction extracts extracted",
+    "production": "production produce produces produced producing output manufacturing"
+    " manufacture manufactures manufactured makes make made making",
+    "supply": "supply supplies supplied supplier suppliers controls control controlled",
+    "exports": "exports export exported exporting",
+    "imports": "imports import imported importing",
+    "reserves": "reserves",
+    "resources": "resources",
+    "demand": "demand consumption consumes consume consumed",
+    "market": "market",
+    "capacity": "capacity",
+})  # fmt: skip
+# Products that make a stage their own ("90% of the world's magnets": magnet production).
+_PRODUCTS = _vocabulary({"magnet": "magnet magnets", "battery": "battery batteries"})
+# What an amount of money, a tonnage or a percentage other than a share is.
+_MEASURES = _vocabulary({
+    "loan": "loan loans lend lends lent lending lender",
+    "investment": "investment investments invest invests invested investing",
+    "financing": "financing finance financed funding funded",
+    "fund": "fund funds",
+    "grant": "grant grants",
+    "subsidy": "subsidy subsidies",
+    "equity": "equity",
+    "revenue": "revenue revenues sales turnover",
+    "profit": "profit profits earnings",
+    "valuation": "valuation valued worth",
+    "price": "price prices priced pricing",
+    "cost": "cost costs",
+    "budget": "budget budgets",
+    "spending": "spending spend spends spent",
+    "deal": "deal deals contract contracts agreement offtake",
+    "stockpile": "stockpile stockpiles stockpiling stockpiled",
+    "tariff": "tariff tariffs duty duties levy",
+    "tax": "tax taxes",
+    "stake": "stake stakes",
+    "bond": "bond bonds",
+    "grade": "grade grades",
+    "growth": "growth grew grow grows rose rise rises risen increase increased increases up"
+    " jumped surged climbed gain gains gained higher",
+    "decline": "decline declined declines fell fall falls drop dropped drops down plunged"
+    " slumped lower cut",
+})  # fmt: skip
+_COMPOUND_MEASURES = {
+    ("private", "capital"): "private capital",
+    ("price", "floor"): "price floor",
+    ("market", "share"): "market share",
+    ("market", "capitalization"): "valuation",
+    ("interest", "rate"): "interest rate",
+    ("production", "capacity"): "capacity",
+    ("credit", "line"): "loan",
+    ("public", "funding"): "financing",
+}
+# Money that comes in large amounts: a figure with no magnitude for one is a typo.
+_LARGE_MONEY = frozenset(
+    "loan investment financing fund grant subsidy equity private capital budget spending deal"
+    " stockpile bond valuation revenue".split()
+) | {"private capital"}
+_FACILITIES = frozenset(
+    "plant plants facility facilities refinery refineries mine mines line lines project projects"
+    " hub smelter smelters".split()
+)
+_SKIP = frozenset(
+    "the a an global world world's worldwide all total its their china's our of annual new"
+    " current combined rare earth earths rare-earth".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+_FORECAST = re.compile(
+    r"(?<![\w-])(?i:will|would|could|may|might|expects?|expected|expecting|projects?|projected"
+    r"|projections?|forecasts?|forecasted|predicts?|predicted|anticipated?|likely|set\s+to"
+    r"|on\s+track\s+to|poised\s+to|estimated\s+to|is\s+to|are\s+to)(?![\w-])"
+)
+_TARGET = re.compile(
+    r"(?<![\w-])(?i:aims?|aimed|aiming|goals?|targets?|targeted|targeting|targetting|plans?\s+to"
+    r"|planned|intends?|seeks?\s+to|wants?\s+to|ambitions?|pledged?|pledges|commit(?:s|ted)?"
+    r"\s+to|objectives?)(?![\w-])"
+)
+_HAD = re.compile(r"(?<![\w-])(?i:had|was|were|did)(?![\w-])")
+_PERIOD = re.compile(
+    r"(?<![\w-])(?:(?P<by>(?i:by)\s+(?:(?i:the\s+end\s+of)\s+)?)?"
+    r"(?:(?P<q>Q[1-4]|H[12])\s?(?P<qyear>(?:19|20)[0-9]{2})"
+    r"|(?P<qword>(?i:first|second|third|fourth))\s+(?P<qkind>(?i:quarter|half))\s+(?i:of\s+)?"
+    r"(?P<qwyear>(?:19|20)[0-9]{2})"
+    r"|(?P<month>(?i:january|february|march|april|may|june|july|august|september|october"
+    r"|november|december))\s+(?P<myear>(?:19|20)[0-9]{2})"
+    r"|(?:(?i:fiscal|FY)\s?)?(?P<year>(?:19|20)[0-9]{2})(?:/[0-9]{2})?))(?![\w-])"
+)
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_QUARTERS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+
+
+def _period(text: str, figure: Figure, start: int, end: int) -> str:
+    best: tuple[int, str] | None = None
+    for match in _PERIOD.finditer(text, start, end):
+        if figure.start <= match.start() < figure.end:
+            continue
+        if match.group("q"):
+            quarter = match.group("q")
+            label = f"{match.group('qyear')}-{quarter}"
+        elif match.group("qword"):
+            kind = "Q" if match.group("qkind").lower() == "quarter" else "H"
+            label = f"{match.group('qwyear')}-{kind}{_QUARTERS[match.group('qword').lower()]}"
+        elif match.group("month"):
+            month = _MONTHS.index(match.group("month").lower()) + 1
+            label = f"{match.group('myear')}-{month:02d}"
+        else:
+            label = match.group("year")
+        if match.group("by"):
+            return f"by {label}"
+        distance = (
+            figure.start - match.end()
+            if match.end() <= figure.start
+            else match.start() - figure.end
+        )
+        if best is None or distance < best[0]:
+            best = (distance, label)
+    return best[1] if best else ""
+
+
+def _words(text: str, start: int, end: int) -> list[str]:
+    return [match.group().lower().replace("’", "'") for match in _WORD.finditer(text, start, end)]
+
+
+def _phrase_measure(words: list[str], vocabulary: dict[str, str]) -> str:
+    """The first measure the words of a short noun phrase name, compounds first."""
+    for first, second in zip(words, words[1:], strict=False):
+        if (first, second) in _COMPOUND_MEASURES:
+            return _COMPOUND_MEASURES[first, second]
+    for word in words:
+        if word in vocabulary:
+            return vocabulary[word]
+    return ""
+
+
+def _share(after: list[str], before: list[str]) -> str:
+    """ "share of <stage>" for a percentage of a whole, from the noun phrase after "of" and the
+    words before (a verb such as "refines", a noun such as "refining share")."""
+    stage = product = ""
+    of_phrase = after[1:6] if after[:1] == ["of"] else []
+    for word in of_phrase:
+        if word in ("and", "by", "in", "from", "to", "for", "with", "that", "which"):
+            break
+        stage = stage or (_STAGES.get(word, "") if word != "capacity" else "")
+        product = product or _PRODUCTS.get(word, "")
+    for word in before:
+        if stage:
+            break
+        stage = _STAGES.get(word, "") if word != "capacity" else ""
+    if not (stage or product or of_phrase):
+        return ""
+    if product and stage in ("", "supply", "market"):
+        stage = stage or "production"
+    label = " ".join(part for part in (product, stage) if part)
+    return f"share of {label}" if label else "share"
+
+
+def describe(
+    text: str, figure: Figure, clause_start: int, clause_end: int, *, year: int | None = None
+) -> FigureContext:
+    """What the figure in ``text[clause_start:clause_end]`` measures, the period it is for,
+    whether it is a forecast or a target, and why its value is implausible (if it is).
+    ``year``, the year the text was published, tells a past "by 2024" from a future one."""
+    after = _words(text, figure.end, min(clause_end, figure.end + 80))[:8]
+    before = _words(text, max(clause_start, figure.start - 80), figure.start)[::-1][:8]
+    measure = _measure(figure, after, before)
+    period = _period(text, figure, clause_start, clause_end)
+    clause = text[clause_start:clause_end]
+    outlook = ""
+    if _TARGET.search(clause):
+        outlook = TARGET
+    elif _FORECAST.search(clause):
+        outlook = FORECAST
+    elif period.startswith("by ") and not _HAD.search(clause):
+        if year is None or int(period[3:7]) > year:
+            outlook = FORECAST
+    return FigureContext(measure, period, outlook, _implausible(figure, measure))
+
+
+def _measure(figure: Figure, after: list[str], before: list[str]) -> str:
+    if figure.unit == COUNT:
+        return figure.counted
+    direct = [w for w in after[:3] if w not in _SKIP]
+    preposition = after[:1] in (["in"], ["of"], ["for"], ["worth"], ["on"])
+    if figure.unit == PERCENT:
+        # "a 25% tariff", "tariffs of 25%", "rose 5%": a rate of something, not a share of it.
+        named = _phrase_measure(direct[:1], _MEASURES) or _phrase_measure(
+            before[:3][::-1], _MEASURES
+        )
+        if named and named not in ("price", "cost", "deal", "fund", "valuation"):
+            return named
+        return _share(after, before)
+    vocabulary = {**_MEASURES, **{w: s for w, s in _STAGES.items() if s not in ("supply",)}}
+    vocabulary.pop("up", None), vocabulary.pop("down", None)
+    candidates = []
+    if not preposition:
+        candidates.append(direct[:2])  # "a $10 billion loan", "a 5,000 t refinery"
+    else:
+        phrase = []
+        for word in after[1:6]:
+            if word in ("and", "by", "from", "to", "with", "that", "which", "in", "of", "for"):
+                break
+            if word not in _SKIP:
+                phrase.append(word)
+        candidates.append(phrase)  # "$10 billion in long-term loans", "5 GW of capacity"
+    candidates.append(before[:6][::-1])  # "loans of $10 billion", "production capacity of 5,000 t"
+    for words in candidates:
+        if figure.unit in (TONNES_PER_YEAR, MW, GW, TW) and any(
+            w in _FACILITIES for w in words[:2]
+        ):
+            return "capacity"  # "a 5,000 tpa plant"
+        if figure.unit not in CURRENCIES and words is candidates[-1]:
+            words = words[-4:]
+        found = _phrase_measure(words[::-1] if words is candidates[-1] else words, vocabulary)
+        if found:
+            return found
+    if figure.unit in CURRENCIES and figure.per in ("kg", "t", "lb", "oz"):
+        return "price"
+    if figure.unit == PPM:
+        return "grade"
+    return ""
+
+
+def _implausible(figure: Figure, measure: str) -> str:
+    if figure.unit in CURRENCIES and not figure.per and figure.value < 1000:
+        if measure in _LARGE_MONEY and not _MAGNITUDE.search(figure.text):
+            article = "an" if measure[0] in "aeiou" else "a"
+            return f"{article} {measure} of {figure.text.strip()}: missing magnitude?"
+    if figure.unit == PERCENT and measure.startswith("share") and figure.value > 100:
+        return f"a share of {figure.text.strip()}: more than the whole"
+    if figure.unit == COUNT and figure.value != figure.value.to_integral_value():
+        return f"a count of {figure.text.strip()}: not a whole number"
+    return ""
+
+
+_MAGNITUDE = re.compile(r"(?i:thousand|million|billion|trillion|\b(?:k|m|mn|bn|b|tn)\b)")

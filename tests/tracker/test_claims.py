@@ -17,7 +17,7 @@ D = Decimal
 
 
 @pytest.mark.parametrize(
-    ("text", "value", "value_max", "unit", "qualifier"),
+    ("text", "value", "value_max", "unit", "per_or_counted"),
     [
         ("EXIM approved up to $10 billion in loans", D("1e10"), None, "USD", ""),
         ("a US$1.8bn platform", D("1.8e9"), None, "USD", ""),
@@ -26,8 +26,8 @@ D = Decimal
         ("a $1.6B framework", D("1.6e9"), None, "USD", ""),
         ("500 million euros", D("5e8"), None, "EUR", ""),
         ("$8.6 billionwith the U.S.", D("8.6e9"), None, "USD", ""),
-        ("revenue of $12–$15 per ton", D(12), D(15), "USD", "per t"),
-        ("a floor near ~$110/kg", D(110), None, "USD", "per kg"),
+        ("revenue of $12–$15 per ton", D(12), D(15), "USD", "t"),
+        ("a floor near ~$110/kg", D(110), None, "USD", "kg"),
         ("China holds 70% of mining", D(70), None, "percent", ""),
         ("dilution of ~8%–16%", D(8), D(16), "percent", ""),
         ("ten percent of supply", D(10), None, "percent", ""),
@@ -44,13 +44,13 @@ D = Decimal
         ("16.1 million common shares", D("1.61e7"), None, "count", "share"),
     ],
 )
-def test_figures_are_normalized(text, value, value_max, unit, qualifier):
+def test_figures_are_normalized(text, value, value_max, unit, per_or_counted):
     (figure,) = parse_figures(text)
-    assert (figure.value, figure.value_max, figure.unit, figure.qualifier) == (
+    assert (figure.value, figure.value_max, figure.unit, figure.per or figure.counted) == (
         value,
         value_max,
         unit,
-        qualifier,
+        per_or_counted,
     )
 
 
@@ -76,7 +76,7 @@ def test_bare_numbers_are_not_figures(text):
 
 def test_a_price_per_tonne_is_money_not_tonnage():
     (figure,) = parse_figures("tin above $50,000/tonne")
-    assert (figure.unit, figure.qualifier, figure.value) == ("USD", "per t", D(50000))
+    assert (figure.unit, figure.per, figure.value) == ("USD", "t", D(50000))
 
 
 def test_capacity_compares_across_units():
