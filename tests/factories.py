@@ -178,6 +178,23 @@ def load_sample_tracker(*, search_index: bool = True) -> None:
         search_vectors_update()
 
 
+def add_rival_vault_report(**fields) -> Article:
+    """A made-up later report giving Project Vault's EXIM loan another amount than the sample
+    feed does, enriched: a real conflict (the sample's own amounts are all accounted for by the
+    reference facts: the loan, the private capital and the total they make)."""
+    from tracker.services import articles_enrich
+
+    fields.setdefault("title", "Vault loan revised in a later filing")
+    fields.setdefault(
+        "content_text",
+        "A later filing showed EXIM cleared $8 billion in long-term direct loans for Project "
+        "Vault.",
+    )
+    article = make_article(**fields)
+    articles_enrich(article_ids=[article.pk])
+    return article
+
+
 def make_editor(username: str = "desk-editor"):
     """A signed-in-able user with the permissions the public editor controls check."""
     from django.contrib.auth.models import Permission

@@ -293,7 +293,7 @@ class ConflictFilter(admin.SimpleListFilter):
         in_conflict = {
             claim.pk
             for initiative in selectors.initiatives_with_conflicts()
-            for conflict in selectors.initiative_conflicts(initiative)
+            for conflict in selectors.initiative_conflicts(initiative, resolved=False)
             for value in conflict.values
             for claim in value.claims
         }
@@ -392,7 +392,7 @@ class ClaimAdmin(HistoryAdmin):
     list_display = ["short_statement", "figure_text", "subject", "status",
                     "needs_independent_verification", "reviewed_by", "reviewed_at"]  # fmt: skip
     # Plain related filters: the RelatedOnly kind scans every claim to build its choices.
-    list_filter = ["status", "needs_independent_verification", ConflictFilter,
+    list_filter = ["status", "needs_independent_verification", "needs_rereview", ConflictFilter,
                    ("subject_initiative", NamesOnlyFilter), ("initiatives", NamesOnlyFilter),
                    ("subject_entity", NamesOnlyFilter)]  # fmt: skip
     list_select_related = ["subject_initiative", "subject_entity", "reviewed_by"]
@@ -404,15 +404,17 @@ class ClaimAdmin(HistoryAdmin):
     fieldsets = [
         ("Verdict", {"fields": ["status", "evidence_url", "review_note", "reviewed_by",
                                 "reviewed_at"]}),
-        ("Claim", {"fields": ["statement", "figure_text", "value", "value_max", "unit",
-                              "qualifier", "is_attributed", "subject_initiative",
-                              "subject_entity", "named", "needs_independent_verification",
-                              "created_at"]}),
+        ("Claim", {"fields": ["statement", "figure_text", "measure", "value", "value_max",
+                              "unit", "per", "period", "bound", "outlook", "implausible",
+                              "is_attributed", "subject_initiative", "subject_entity", "named",
+                              "needs_independent_verification", "carried_from",
+                              "needs_rereview", "created_at"]}),
     ]  # fmt: skip
-    readonly_fields = ["statement", "figure_text", "value", "value_max", "unit", "qualifier",
-                       "is_attributed", "subject_initiative", "subject_entity", "named",
-                       "needs_independent_verification", "reviewed_by", "reviewed_at",
-                       "created_at"]  # fmt: skip
+    readonly_fields = ["statement", "figure_text", "measure", "value", "value_max", "unit", "per",
+                       "period", "bound", "outlook", "implausible", "is_attributed",
+                       "subject_initiative", "subject_entity", "named",
+                       "needs_independent_verification", "carried_from", "reviewed_by",
+                       "reviewed_at", "created_at"]  # fmt: skip
     inlines = [AppearanceInline]
     ordering = ["-id"]  # newest first, as the model's order, but served by the primary key
     actions = ["mark_verified", "mark_unverified", "mark_disputed", "mark_false"]
@@ -626,7 +628,9 @@ class InitiativeAdmin(HistoryAdmin):
             return "No conflicting figures."
         rows = []
         for conflict in found:
-            what = f"{conflict.unit} {conflict.qualifier}".strip()
+            what = conflict.what
+            if conflict.resolved:
+                what += f" (resolved: {_value_text(conflict.verified)} verified)"
             values = format_html_join(
                 "",
                 "<li><strong>{}</strong>: {}</li>",

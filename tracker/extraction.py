@@ -10,12 +10,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from . import claims
 from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCounter, Matcher
 
 # Bump when extraction changes what it finds: every article is then due for enrichment again.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: claims are facts (measure, denominator, period, bound)
 
 NAMED_CONFIDENCE = 0.9
 DESCRIBED_CONFIDENCE = 0.4
@@ -68,6 +69,19 @@ class LinkFinding:
     basis: str = NAMED
 
 
+class Fact(NamedTuple):
+    """What makes two figures the same fact, whoever states it (see ``claim_fingerprint``)."""
+
+    measure: str
+    unit: str
+    per: str
+    value: Decimal
+    value_max: Decimal | None
+    period: str
+    bound: str
+    outlook: str
+
+
 @dataclass(frozen=True)
 class ClaimFinding:
     fingerprint: str
@@ -79,6 +93,11 @@ class ClaimFinding:
     entity_ids: frozenset[int]
     initiative_ids: frozenset[int]
     is_attributed: bool
+    context: claims.FigureContext | None = None
+
+    @property
+    def fact(self) -> Fact | None:
+        return _fact(self.figure, self.context)
 
 
 @dataclass
@@ -95,7 +114,7 @@ def extract(lexicon: Lexicon, article: ArticleText) -> Extraction:
     result = Extraction(article.id)
     hits = lexicon.matcher.find(text)
     number_words: list[tuple[int, int]] = []
-    cues: list[int] = []
+    cues: list[int] = []  # where a reporting verb ("says", "claims that") is used as one
     named: list[Hit] = []
     for hit in hits:
         for term in hit.terms:
@@ -103,7 +122,8 @@ def extract(lexicon: Lexicon, article: ArticleText) -> Extraction:
                 number_words.append((hit.start, hit.end))
                 continue
             if term.kind == CUE:
-                cues.append(hit.start)
+                if claims.is_attribution_cue(text, hit.start, hit.end):
+                    cues.append(hit.start)
                 continue
             if term.kind == KEYWORD:
                 result.keywords.setdefault(term.target, Counter())[hit.text.lower()] += 1
@@ -227,6 +247,7 @@ def _claims(
                 by_sentence.setdefault((start, end), [])
 
     hit_starts = [hit.start for hit in named]
+    cues.sort()
     found: list[ClaimFinding] = []
     seen: set[str] = set()
     for (start, end), figures in sorted(by_sentence.items()):
@@ -237,15 +258,18 @@ def _claims(
             t.target for h in inside for t in h.terms if t.kind == INITIATIVE
         )
         location = HIGHLIGHT if _inside(start, highlight_spans) else BODY
-        attributed = claims.is_attributed(sentence)
+        attributed = bisect.bisect_left(cues, start) < bisect.bisect_left(cues, end)
         clause_starts = [start + offset for offset in claims.clause_starts(sentence)]
         for figure in figures or [None]:
-            subject = None
+            subject = context = None
             if figure is not None:
                 subject = next(
                     ((INITIATIVE, pk) for s, e, pk in described if s <= figure.start < e), None
                 ) or _subject(lexicon, figure, inside, clause_starts, end)
-            fingerprint = _fingerprint(subject, figure, sentence)
+                index = bisect.bisect_right(clause_starts, figure.start) - 1
+                clause_end = clause_starts[index + 1] if index + 1 < len(clause_starts) else end
+                context = claims.describe(text, figure, clause_starts[index], clause_end)
+            fingerprint = claim_fingerprint(subject, _fact(figure, context), sentence)
             if fingerprint in seen:
                 continue
             seen.add(fingerprint)
@@ -260,6 +284,7 @@ def _claims(
                     entity_ids=entity_ids,
                     initiative_ids=initiative_ids,
                     is_attributed=attributed,
+                    context=context,
                 )
             )
     return found
@@ -301,30 +326,55 @@ def _number(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
-def _fingerprint(
-    subject: tuple[str, int] | None, figure: claims.Figure | None, sentence: str
-) -> str:
+def _fact(figure: claims.Figure | None, context: claims.FigureContext | None) -> Fact | None:
     if figure is None:
-        return claim_fingerprint(None, "", None, None, "", sentence)
-    return claim_fingerprint(
-        subject, figure.unit, figure.value, figure.value_max, figure.qualifier, sentence
+        return None
+    measure = context.measure if context is not None else ""
+    if not measure and figure.unit == claims.COUNT:
+        measure = figure.counted
+    period = context.period if context is not None else ""
+    outlook = context.outlook if context is not None else ""
+    return Fact(
+        measure[:120],
+        figure.unit,
+        figure.per,
+        figure.value,
+        figure.value_max,
+        period[:20],
+        figure.bound,
+        outlook,
     )
 
 
-def claim_fingerprint(
-    subject: tuple[str, int] | None,
-    unit: str,
-    value: Decimal | None,
-    value_max: Decimal | None,
-    qualifier: str,
-    sentence: str,
-) -> str:
-    """Same subject and same figure make the same claim, whichever article states it; without a
-    subject or a figure, only the same sentence does."""
-    if value is None:
-        key = f"s|{claims.sentence_key(sentence)}"
+def claim_fingerprint(subject: tuple[str, int] | None, fact: Fact | None, sentence: str) -> str:
+    """The identity of a claim.
+
+    A figure is one fact across articles when its subject and everything that says what it
+    counts agree: measure, unit and denominator, value or range, period, bound and outlook.
+    "China: 90% share of refining" and "China: 90% share of magnet production" stay two claims.
+    Without a subject or a known measure the figure cannot be told apart from another that
+    measures something else, so it is a claim of its own sentence only (still merged with
+    the same sentence reprinted elsewhere). Without a figure, only the same sentence is the
+    same claim.
+    """
+    sentence_owner = f"s|{claims.sentence_key(sentence)}"
+    if fact is None:
+        key = sentence_owner
     else:
-        measure = f"{unit}|{_number(value)}|{_number(value_max)}|{qualifier}"
-        owner = f"{subject[0]}:{subject[1]}" if subject else f"s|{claims.sentence_key(sentence)}"
-        key = f"{owner}|{measure}"
+        owner = f"{subject[0]}:{subject[1]}" if subject else ""
+        if not (subject and fact.measure):
+            owner = f"{owner}|{sentence_owner}"
+        key = "|".join(
+            (
+                owner,
+                fact.measure.lower(),
+                fact.unit,
+                fact.per,
+                _number(fact.value),
+                _number(fact.value_max),
+                fact.period,
+                fact.bound,
+                fact.outlook,
+            )
+        )
     return hashlib.sha256(key.encode()).hexdigest()

@@ -500,11 +500,16 @@ class ArticleTopic(Link):
 
 
 class Claim(models.Model):
-    """A checkable statement, made in one or more articles (see ``appearances``).
+    """One checkable fact, made in one or more articles (see ``appearances``).
 
-    The same figure about the same subject is one claim however many articles repeat it, so one
-    review covers every appearance. A claim without a figure is an attributed assertion
-    ("X says ...") and is one claim per distinct sentence.
+    A fact is its subject (an initiative or entity), what is measured (``measure``: a share of
+    refining, a loan, a capacity...), the value or range with its unit and denominator, the
+    period it is for, how the figure is bounded ("up to") and whether it is a forecast or a
+    target. The same fact is one claim however many articles state it, so one review covers
+    every appearance; each appearance keeps that article's own sentence, which is what pages,
+    the API and exports quote. A figure whose measure is unknown is a claim of its own sentence
+    only: it is never merged with another article's. A claim without a figure is an attributed
+    assertion ("X says ...") and is one claim per distinct sentence.
     """
 
     class Status(models.TextChoices):
@@ -514,13 +519,35 @@ class Claim(models.Model):
         FALSE = "false", "False"
 
     fingerprint = models.CharField(max_length=64, unique=True, editable=False)
-    statement = models.TextField(help_text="The sentence, as the first article put it.")
+    statement = models.TextField(
+        help_text="The sentence of the first article that stated it; each article's own "
+        "sentence is on its appearance."
+    )
     figure_text = models.CharField(max_length=200, blank=True)
+    measure = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="What the figure measures (share of refining, loan, capacity, the noun "
+        "counted...); blank when the sentence does not say.",
+    )
     value = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
     value_max = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
     unit = models.CharField(max_length=10, choices=claims.UNIT_CHOICES, blank=True)
-    qualifier = models.CharField(
-        max_length=100, blank=True, help_text="What is counted, or what a price is per."
+    per = models.CharField(
+        max_length=10, blank=True, help_text="The denominator of a rate or price (kg in USD/kg)."
+    )
+    period = models.CharField(max_length=20, blank=True, help_text="The year or date it is for.")
+    bound = models.CharField(
+        max_length=12, blank=True, help_text="How the figure is bounded: up to, about, more than..."
+    )
+    outlook = models.CharField(
+        max_length=10, blank=True, help_text="forecast or target; blank for a stated fact."
+    )
+    implausible = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why the figure looks misread or mistyped at the source. Such a claim is "
+        "kept for an editor but never shown as a key figure or counted in a conflict.",
     )
     is_attributed = models.BooleanField(
         default=False, help_text="Reported as someone's statement (says, claims, according to)."
@@ -546,6 +573,18 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.BigIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The claim whose verdict this one took over when enrichment split or "
+        "reshaped it.",
+    )
+    needs_rereview = models.BooleanField(
+        default=False,
+        help_text="Its verdict was carried over from a claim that covered more than one fact: "
+        "an editor should check it still holds for this one.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -584,6 +623,16 @@ class Claim(models.Model):
     @property
     def subject(self) -> Initiative | Entity | None:
         return self.subject_initiative or self.subject_entity
+
+    @property
+    def unit_label(self) -> str:
+        return claims.unit_label(self.unit, self.per) if self.unit else ""
+
+    @property
+    def fact(self) -> str:
+        """The fact in a few words, without any article's wording: "loan · up to · 2026"."""
+        parts = [self.measure, self.bound, self.period, self.outlook]
+        return " · ".join(part for part in parts if part)
 
 
 class ClaimAppearance(models.Model):

@@ -50,26 +50,44 @@ class ConflictValue:
     unit: str
     claims: tuple[Claim, ...]
 
+    @property
+    def verified(self) -> bool:
+        return any(claim.status == Claim.Status.VERIFIED for claim in self.claims)
+
 
 @dataclass(frozen=True)
 class Conflict:
-    """Claims about one initiative that give different amounts of the same kind."""
+    """Claims about one initiative that give different amounts of the same measure."""
 
     initiative: Initiative
     unit: str  # the unit the values are compared in
-    qualifier: str  # what is counted, or what a price is per; "" for plain amounts
+    per: str  # the denominator of a rate or price; "" for plain amounts
+    measure: str  # what the values measure ("loan", "share of refining"); "" when unsaid
     values: tuple[ConflictValue, ...]  # largest first
+    verified: ConflictValue | None = None  # the value an editor verified: the rest are superseded
+
+    @property
+    def resolved(self) -> bool:
+        return self.verified is not None
+
+    @property
+    def what(self) -> str:
+        per = f"per {self.per}" if self.per else ""
+        return " ".join(part for part in (self.measure, self.unit, per) if part)
 
 
-def initiative_conflicts(initiative: Initiative) -> list[Conflict]:
-    """Where reports about ``initiative`` disagree: for each unit (and qualifier), the values
-    that articles give instead of one another, with the claims behind each value.
+def initiative_conflicts(initiative: Initiative, *, resolved: bool = True) -> list[Conflict]:
+    """Where reports about ``initiative`` disagree: for each measure (unit, denominator), the
+    values that articles give instead of one another, with the claims behind each value.
+    ``resolved=False`` leaves out those an editor settled by verifying one value.
 
     Two values conflict when some article states one but not the other and another article the
-    reverse (Project Vault: "$10 billion" here, "$12 billion" there). An article that gives
-    several amounts together is breaking a total down, not disagreeing with itself; so a smaller
-    amount that no article states without a larger one is a part, not a rival. Claims an editor
-    marked false do not count.
+    reverse (an initiative's "$10 billion" here, "$12 billion" there). These are not rivals:
+    - a smaller amount that no article states without a larger one (a part of it);
+    - two values that are both the initiative's own reference facts, or a sum of two of them
+      (a loan, the private capital beside it and the total they make);
+    - a figure flagged as implausible (a source's typo), or that an editor marked false.
+    Once an editor verifies a value, the conflict says so: the other values are superseded.
     """
     claims = list(
         Claim.objects.about_initiative(initiative)
@@ -82,26 +100,54 @@ def initiative_conflicts(initiative: Initiative) -> list[Conflict]:
     pairs = ClaimAppearance.objects.filter(claim__in=claims).values_list("claim_id", "article_id")
     for claim_id, article_id in pairs:
         articles[claim_id].add(article_id)
-    return _conflicts_among(initiative, claims, articles)
+    found = _conflicts_among(initiative, claims, articles)
+    return found if resolved else [c for c in found if not c.resolved]
+
+
+def _explained_by_facts(facts: list[InitiativeFact]) -> set[tuple[Decimal, str]]:
+    """The amounts an initiative's reference facts account for, in comparable units: each
+    fact's value, and the sum of any two facts of the same unit (a total of its parts)."""
+    facts = [
+        comparable(fact.value, fact.unit) for fact in facts if fact.value is not None and fact.unit
+    ]
+    explained = {(value.normalize(), unit) for value, unit in facts}
+    for index, (value, unit) in enumerate(facts):
+        for other, other_unit in facts[index + 1 :]:
+            if other_unit == unit:
+                explained.add(((value + other).normalize(), unit))
+    return explained
 
 
 def _conflicts_among(
-    initiative: Initiative, claims: list[Claim], articles: dict[int, set[int]]
+    initiative: Initiative,
+    claims: list[Claim],
+    articles: dict[int, set[int]],
+    facts: list[InitiativeFact] | None = None,
 ) -> list[Conflict]:
-    """``initiative_conflicts`` over claims already loaded, given the articles stating each.
-    The claims of a conflict get ``article_count``, how many of those articles state them."""
+    """``initiative_conflicts`` over claims already loaded, given the articles stating each
+    (and the initiative's facts, when loaded already). The claims of a conflict get
+    ``article_count``, how many of those articles state them."""
     claims = sorted(
-        (c for c in claims if c.value is not None and c.status != Claim.Status.FALSE),
+        (
+            c
+            for c in claims
+            if c.value is not None and c.status != Claim.Status.FALSE and not c.implausible
+        ),
         key=lambda c: c.pk,
     )
-    groups: dict[tuple[str, str], dict[tuple, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    if facts is None and claims:
+        facts = list(initiative.facts.all())
+    explained = _explained_by_facts(facts or [])
+    groups: dict[tuple[str, str, str], dict[tuple, list[Claim]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for claim in claims:
         low, unit = comparable(claim.value, claim.unit)
         high = comparable(claim.value_max, claim.unit)[0] if claim.value_max is not None else None
         key = (low.normalize(), high.normalize() if high is not None else None)
-        groups[unit, claim.qualifier][key].append(claim)
+        groups[unit, claim.per, claim.measure.lower()][key].append(claim)
     conflicts = []
-    for (unit, qualifier), by_value in sorted(groups.items()):
+    for (unit, per, measure), by_value in sorted(groups.items()):
         stating = {
             key: set().union(*(articles.get(claim.pk, ()) for claim in found))
             for key, found in by_value.items()
@@ -114,12 +160,15 @@ def _conflicts_among(
             for other, there in stating.items()
             if other[0] > key[0] and here <= there
         }
-        # Disputed: neither value's articles include the other's (subset tests stop early).
+        known = {key for key in by_value if key[1] is None and (key[0], unit) in explained}
+        # Disputed: neither value's articles include the other's (subset tests stop early), and
+        # the reference facts do not account for both.
         disputed = {
             key
             for key, here in stating.items()
             for other, there in stating.items()
             if key not in parts and other not in parts
+            if not (key in known and other in known)
             if other != key and not here <= there and not there <= here
         }
         if not disputed:
@@ -131,7 +180,9 @@ def _conflicts_among(
             ConflictValue(low, high, unit, tuple(by_value[low, high]))
             for low, high in sorted(disputed, key=lambda key: -key[0])
         )
-        conflicts.append(Conflict(initiative, unit, qualifier, values))
+        verified = next((value for value in values if value.verified), None)
+        display = next((c.measure for found in by_value.values() for c in found), measure)
+        conflicts.append(Conflict(initiative, unit, per, display, values, verified))
     return conflicts
 
 
@@ -147,7 +198,9 @@ def initiatives_with_conflicts() -> QuerySet[Initiative]:
         .values_list("subject_initiative", flat=True)
     )
     initiatives = Initiative.objects.filter(pk__in=list(candidates))
-    return Initiative.objects.filter(pk__in=[i.pk for i in initiatives if initiative_conflicts(i)])
+    return Initiative.objects.filter(
+        pk__in=[i.pk for i in initiatives if initiative_conflicts(i, resolved=False)]
+    )
 
 
 def articles_to_enrich(*, lexicon_version: str) -> QuerySet[Article]:
@@ -478,18 +531,26 @@ def _attach_articles(claims: list[Claim]) -> dict[int, set[int]]:
     rows = (
         ClaimAppearance.objects.filter(claim__in=claims, article__is_hidden=False)
         .order_by("article__published_at", "article_id")
-        .values_list("claim_id", "article_id", "article__title", "article__published_at")
+        .values_list(
+            "claim_id", "article_id", "article__title", "article__published_at", "sentence"
+        )
     )
     articles: dict[int, set[int]] = defaultdict(set)
     listed: dict[int, list[ClaimAppearance]] = defaultdict(list)
-    for claim_id, article_id, title, published_at in rows:
+    for claim_id, article_id, title, published_at, sentence in rows:
         articles[claim_id].add(article_id)
         if len(listed[claim_id]) < CLAIM_ARTICLES_SHOWN:
             article = Article(id=article_id, title=title, published_at=published_at)
-            listed[claim_id].append(ClaimAppearance(claim_id=claim_id, article=article))
+            listed[claim_id].append(
+                ClaimAppearance(claim_id=claim_id, article=article, sentence=sentence)
+            )
     for claim in claims:
         claim.listed_appearances = listed.get(claim.pk, [])
         claim.more_articles = max(len(articles.get(claim.pk, ())) - CLAIM_ARTICLES_SHOWN, 0)
+        # Quoted as the first article listed put it, with that article named (JSON-LD too).
+        if claim.listed_appearances:
+            claim.quote = claim.listed_appearances[0].sentence
+            claim.quote_article = claim.listed_appearances[0].article
     return articles
 
 
@@ -520,6 +581,7 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
         page_number=page_number,
         per_page=TIMELINE_PER_PAGE,
     )
+    facts = list(initiative.facts.all())
     return InitiativePage(
         initiative=initiative,
         sponsorships=list(
@@ -527,10 +589,10 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
         ),
         jurisdictions=list(initiative.jurisdictions.only("id", "name", "slug")),
         relations=relations,
-        facts=list(initiative.facts.all()),
+        facts=facts,
         claims=claims,
-        conflicts=_conflicts_among(initiative, claims, articles),
-        key_claims=claims[:KEY_FIGURES],
+        conflicts=_conflicts_among(initiative, claims, articles, facts),
+        key_claims=[claim for claim in claims if not claim.implausible][:KEY_FIGURES],
         page=page,
         weeks=weeks,
     )
@@ -582,11 +644,13 @@ def entity_page(*, slug: str, page_number) -> EntityPage:
         .select_related("subject_initiative", "subject_entity")
         .order_by(CLAIM_STATUS_ORDER, "-id")[:ENTITY_CLAIMS]
     )
+    claims = list(claims)
+    _attach_articles(claims)
     return EntityPage(
         entity=entity,
         page=paginate(links, page_number=page_number, per_page=ENTITY_ARTICLES_PER_PAGE),
         initiatives=list(initiatives),
-        claims=list(claims),
+        claims=claims,
     )
 
 
@@ -596,6 +660,7 @@ def article_tracker(*, article_id: int) -> ArticleTracker:
     return ArticleTracker(
         claims=list(
             Claim.objects.filter(appearances__article_id=article_id)
+            .annotate(quote=F("appearances__sentence"))  # this article's own words
             .select_related("subject_initiative", "subject_entity")
             .order_by(CLAIM_STATUS_ORDER, "appearances__position", "id")
         ),

@@ -16,13 +16,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Count, Exists, Model, OuterRef, Q
 from django.utils import timezone
 
 from articles.models import Article
 
-from . import events, extraction
-from .extraction import ArticleText, Extraction, LinkFinding, claim_fingerprint
+from . import claims, events, extraction
+from .extraction import ArticleText, Extraction, Fact, LinkFinding, claim_fingerprint
 from .lexicon import current_lexicon
 from .matching import ENTITY, INITIATIVE, normalize
 from .models import (
@@ -67,6 +67,7 @@ class EnrichmentResult:
     claims_created: int = 0
     appearances_created: int = 0
     appearances_removed: int = 0
+    verdicts_carried: int = 0
 
 
 def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> EnrichmentResult:
@@ -322,11 +323,16 @@ def _reconcile_claims(
         to_create,
     )
     if stale:
+        carried = _carry_verdicts(stale, wanted, now)
+        result.verdicts_carried += carried
         ClaimAppearance.objects.filter(pk__in=stale.values()).delete()
-        # A claim no article makes any more goes, unless an editor has reviewed it.
-        Claim.objects.filter(pk__in={claim_id for claim_id, _ in stale}).unverified().exclude(
+        # A claim no article makes any more goes, unless an editor has reviewed it and its
+        # verdict did not pass to the claims that now state the same figure.
+        orphans = Claim.objects.filter(pk__in={claim_id for claim_id, _ in stale}).exclude(
             Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk")))
-        ).delete()
+        )
+        moved = Exists(Claim.objects.filter(carried_from=OuterRef("pk")))
+        orphans.filter(Q(status=Claim.Status.UNVERIFIED) | moved).delete()
     result.appearances_created += len(to_create)
     result.appearances_removed += len(stale)
 
@@ -364,24 +370,122 @@ def _reconcile_claims(
         )
 
 
+_VERDICT_FIELDS = ("status", "evidence_url", "review_note", "reviewed_by_id", "reviewed_at")
+
+
+def _carry_verdicts(
+    stale: dict[tuple[int, int], int],
+    wanted: dict[tuple[int, int], extraction.ClaimFinding],
+    now,
+) -> int:
+    """An editor's verdict follows the figure it was given to.
+
+    When an article stops stating a reviewed claim (re-extraction reshaped claims, or the post
+    was edited) but states, in the same sentence, the same value in the same unit as a claim
+    of another identity, that claim takes the verdict over: its status, evidence, note, who
+    and when, and ``carried_from``. A claim that covered several facts (the coarser identity
+    of an older extractor) passes its verdict to each of them, and each is marked
+    ``needs_rereview``. A claim that already has a verdict keeps it. Returns how many claims
+    took a verdict over.
+    """
+    reviewed = {
+        row["id"]: row
+        for row in Claim.objects.filter(pk__in={claim_id for claim_id, _ in stale})
+        .reviewed()
+        .values("id", "value", "value_max", "unit", "statement", *_VERDICT_FIELDS)
+    }
+    if not reviewed:
+        return 0
+    # Per article and sentence (where it starts, and its words, for an edited post): the
+    # claims now stated there.
+    stated: dict[tuple, list[tuple[int, extraction.ClaimFinding]]] = {}
+    for (claim_id, article_id), finding in wanted.items():
+        stated.setdefault((article_id, finding.position), []).append((claim_id, finding))
+        key = (article_id, claims.sentence_key(finding.sentence))
+        stated.setdefault(key, []).append((claim_id, finding))
+    gone = ClaimAppearance.objects.filter(
+        pk__in=[pk for (claim_id, _), pk in stale.items() if claim_id in reviewed]
+    ).values_list("claim_id", "article_id", "position", "sentence")
+    successors: dict[int, set[int]] = {}
+    for claim_id, article_id, position, sentence in gone:
+        old = reviewed[claim_id]
+        here = [
+            *stated.get((article_id, position), ()),
+            *stated.get((article_id, claims.sentence_key(sentence)), ()),
+        ]
+        for new_id, finding in here:
+            figure = finding.figure
+            same_figure = (
+                (figure.value, figure.value_max, figure.unit)
+                == (old["value"], old["value_max"], old["unit"])
+                if figure is not None
+                else old["value"] is None
+            )
+            if same_figure and new_id != claim_id:
+                successors.setdefault(claim_id, set()).add(new_id)
+    if not successors:
+        return 0
+    taking = {
+        pk: carried_from
+        for pk, carried_from in Claim.objects.filter(
+            pk__in=set().union(*successors.values())
+        ).unverified().values_list("pk", "carried_from")
+    }
+    updates: list[Claim] = []
+    for old_id, new_ids in sorted(successors.items()):
+        old = reviewed[old_id]
+        for new_id in sorted(new_ids):
+            if new_id not in taking or any(c.pk == new_id for c in updates):
+                continue
+            claim = Claim(pk=new_id, carried_from=old_id, updated_at=now)
+            for name in _VERDICT_FIELDS:
+                setattr(claim, name, old[name])
+            claim.needs_rereview = len(new_ids) > 1
+            updates.append(claim)
+    Claim.objects.bulk_update(
+        updates, [*_VERDICT_FIELDS, "carried_from", "needs_rereview", "updated_at"]
+    )
+    # A verdict passed on in several batches (an old claim stated across many articles) went to
+    # several claims only when seen together: mark every heir of a verdict with more than one.
+    split = (
+        Claim.objects.filter(carried_from__in=list(successors))
+        .values("carried_from")
+        .annotate(heirs=Count("id"))
+        .filter(heirs__gt=1)
+        .values("carried_from")
+    )
+    Claim.objects.filter(carried_from__in=split, needs_rereview=False).update(
+        needs_rereview=True, updated_at=now
+    )
+    return len(updates)
+
+
 _CLAIM_COLUMNS = (
-    "fingerprint", "statement", "figure_text", "value", "value_max", "unit", "qualifier",
-    "is_attributed", "subject_initiative", "subject_entity", "status",
-    "needs_independent_verification", "evidence_url", "review_note", "created_at", "updated_at",
+    "fingerprint", "statement", "figure_text", "measure", "value", "value_max", "unit", "per",
+    "period", "bound", "outlook", "implausible", "is_attributed", "subject_initiative",
+    "subject_entity", "status", "needs_independent_verification", "evidence_url", "review_note",
+    "needs_rereview", "created_at", "updated_at",
 )  # fmt: skip
 
 
 def _claim_row(finding: extraction.ClaimFinding, state_media: bool, stamp) -> tuple:
     figure = finding.figure
+    fact = finding.fact
+    context = finding.context
     subject_kind, subject_id = finding.subject or ("", None)
     return (
         finding.fingerprint,
         finding.sentence,
         figure.text[:200] if figure else "",
+        fact.measure if fact else "",
         figure.value if figure else None,
         figure.value_max if figure else None,
         figure.unit if figure else "",
-        figure.qualifier[:100] if figure else "",
+        figure.per if figure else "",
+        fact.period if fact else "",
+        fact.bound if fact else "",
+        fact.outlook if fact else "",
+        context.implausible[:200] if context else "",
         finding.is_attributed,
         subject_id if subject_kind == INITIATIVE else None,
         subject_id if subject_kind == ENTITY else None,
@@ -389,6 +493,7 @@ def _claim_row(finding: extraction.ClaimFinding, state_media: bool, stamp) -> tu
         state_media,
         "",
         "",
+        False,
         stamp,
         stamp,
     )
@@ -504,6 +609,7 @@ def claim_review(
         )
     claim.reviewed_by = user
     claim.reviewed_at = timezone.now()
+    claim.needs_rereview = False  # an editor has now looked at this fact itself
     claim.full_clean(exclude=["fingerprint"])
     claim._history_user = user
     claim.save()
@@ -610,14 +716,19 @@ def _move_m2m(through, column: str, source: Entity, into: Entity) -> set[int]:
 def _claim_resubject(claim: Claim, into: Entity) -> None:
     """A claim about the merged entity is now about ``into``; it may turn out to be one that
     ``into`` already had, in which case the two become one."""
-    fingerprint = claim_fingerprint(
-        (ENTITY, into.pk),
-        claim.unit,
-        claim.value,
-        claim.value_max,
-        claim.qualifier,
-        claim.statement,
-    )
+    fact = None
+    if claim.value is not None:
+        fact = Fact(
+            claim.measure,
+            claim.unit,
+            claim.per,
+            claim.value,
+            claim.value_max,
+            claim.period,
+            claim.bound,
+            claim.outlook,
+        )
+    fingerprint = claim_fingerprint((ENTITY, into.pk), fact, claim.statement)
     same = Claim.objects.filter(fingerprint=fingerprint).exclude(pk=claim.pk).first()
     if same is None:
         claim.subject_entity, claim.fingerprint = into, fingerprint

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from tests.factories import (
+    add_rival_vault_report,
     link_article,
     load_sample_tracker,
     make_admin_editor,
@@ -252,9 +253,12 @@ def test_claim_filters(desk, sample):
     response = desk.get(CLAIMS, {"needs_independent_verification__exact": "1"})
     shown = {c.pk for c in response.context["cl"].result_list}
     assert shown == set(flagged.values_list("pk", flat=True)) and shown
+    assert list(desk.get(CLAIMS, {"conflict": "yes"}).context["cl"].result_list) == []
+    add_rival_vault_report()
     conflicted = desk.get(CLAIMS, {"conflict": "yes"}).context["cl"].result_list
     figures = {c.figure_text for c in conflicted}
-    assert "$12 billion" in figures and any("10 billion" in f for f in figures)
+    assert "$8 billion" in figures and any("10 billion" in f for f in figures)
+    assert "$12 billion" not in figures
     about_vault = desk.get(CLAIMS, {"subject_initiative__id__exact": sample.pk})
     assert {c.subject_initiative_id for c in about_vault.context["cl"].result_list} == {sample.pk}
     unverified = desk.get(CLAIMS, {"status__exact": "verified"}).context["cl"].result_list
@@ -282,14 +286,15 @@ def test_claims_changelist_reads_filter_names_once_and_only_the_listed_columns(d
 
 
 def test_initiative_page_lists_conflicting_figures_with_their_claims(desk, sample):
+    add_rival_vault_report()
     response = desk.get(reverse("admin:tracker_initiative_change", args=[sample.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    twelve = Claim.objects.get(subject_initiative=sample, value=Decimal("12e9"))
-    assert reverse("admin:tracker_claim_change", args=[twelve.pk]) in html
-    assert "12,000,000,000 USD" in html
-    stating = twelve.appearances.count()
-    assert f"({twelve.get_status_display()}, {stating} article(s))" in html
+    eight = Claim.objects.get(subject_initiative=sample, value=Decimal("8e9"))
+    assert reverse("admin:tracker_claim_change", args=[eight.pk]) in html
+    assert "8,000,000,000 USD" in html and "loan" in html
+    stating = eight.appearances.count()
+    assert f"({eight.get_status_display()}, {stating} article(s))" in html
 
 
 def test_saving_an_initiative_keeps_history_and_tells_the_tracker(desk, editor, monkeypatch):

@@ -264,9 +264,9 @@ def test_a_new_alias_is_picked_up_by_the_next_run(lexicon):
     assert ArticleInitiative.objects.get(article=article).matched_text == "Vault reserve"
 
 
-def test_the_same_figure_about_the_same_subject_is_one_claim(lexicon):
-    first = make_article(content_text="EXIM approved up to $10 billion for Project Vault.")
-    second = make_article(content_text="Project Vault gets $10 billion, officials say.")
+def test_the_same_fact_about_the_same_subject_is_one_claim(lexicon):
+    first = make_article(content_text="EXIM approved a $10 billion loan for Project Vault.")
+    second = make_article(content_text="Project Vault gets a $10 billion loan, officials say.")
     enrich(first, second)
     claim = Claim.objects.get(subject_initiative=lexicon["vault"])
     assert claim.value == Decimal(10_000_000_000) and claim.unit == "USD"

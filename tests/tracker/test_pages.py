@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from articles.services import article_hide
 from tests.factories import (
+    add_rival_vault_report,
     link_article,
     load_sample_tracker,
     make_article,
@@ -149,15 +150,23 @@ def test_home_initiatives_read_off_the_newest_links_are_those_of_every_link(samp
 
 def test_initiative_page_shows_record_conflict_timeline_and_chart(client, sample):
     page = main_of(client.get(VAULT))
-
     assert "<h1>Project Vault" in page
-    assert "Reports disagree" in page
+    # The sample's $10 billion loan and $12 billion stockpile are different measures, both
+    # accounted for by the reference facts: no conflict.
+    assert "Reports disagree" not in page
+
+    rival = add_rival_vault_report()
+    cache.clear()
+    page = main_of(client.get(VAULT))
+    assert "Reports disagree on the loan" in page
     conflict = page[page.index("Reports disagree") : page.index("Key figures")]
-    assert "$12 billion" in conflict and "$10 billion" in conflict
-    # The articles behind each value are linked from the panel.
+    assert "$8 billion" in conflict and "$10 billion" in conflict
+    assert "$12 billion" not in conflict
+    # The articles behind each value are linked from the panel, each quoted in its own words.
     assert vault_article().get_absolute_url() in conflict
+    assert rival.get_absolute_url() in conflict
+    assert "A later filing showed EXIM cleared $8 billion" in conflict
     summit = Article.objects.get(title__startswith="Fifty Delegations")
-    assert summit.get_absolute_url() in conflict
     # Timeline, newest first, and the chart drawn as SVG with a text alternative.
     timeline = page[page.index("Timeline of coverage") :]
     assert timeline.index(summit.get_absolute_url()) < timeline.index(
@@ -185,8 +194,9 @@ def test_initiative_page_has_no_claim_review_until_a_claim_is_reviewed(client, s
 
 def test_claim_review_json_ld_cannot_break_out_of_its_script(client, sample):
     claim = ten_billion_claim()
-    claim.statement = "Up to $10 billion </script><script>alert(1)</script> & more"
-    claim.save(update_fields=["statement"])
+    claim.appearances.update(
+        sentence="Up to $10 billion </script><script>alert(1)</script> & more"
+    )
     verify(claim)
 
     page = html(client.get(VAULT))

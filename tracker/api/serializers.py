@@ -74,11 +74,14 @@ class ConflictValueSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(serializers.Serializer):
-    """Reports that disagree: the values given for one unit, each with the claims behind it."""
+    """Reports that disagree: the values given for one measure, each with the claims behind it.
+    ``verified`` is the value an editor verified (the others are superseded), or null."""
 
     unit = serializers.CharField()
-    qualifier = serializers.CharField(allow_blank=True)
+    per = serializers.CharField(allow_blank=True)
+    measure = serializers.CharField(allow_blank=True)
     values = ConflictValueSerializer(many=True)
+    verified = ConflictValueSerializer(allow_null=True)
 
 
 class InitiativeDetailSerializer(InitiativeSerializer):
@@ -110,19 +113,30 @@ class SubjectSerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
+class AppearanceSerializer(serializers.Serializer):
+    """Where a claim is stated: the article, and the sentence in that article's own words."""
+
+    article = serializers.IntegerField(source="article_id")
+    sentence = serializers.CharField()
+    location = serializers.CharField()
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     subject = serializers.SerializerMethodField()
     initiatives = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     entities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    statement = serializers.SerializerMethodField()
     articles = serializers.SerializerMethodField()
+    appearances = AppearanceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Claim
         fields = [
-            "id", "statement", "figure_text", "value", "value_max", "unit", "qualifier",
-            "is_attributed", "subject", "initiatives", "entities", "articles", "status",
-            "needs_independent_verification", "evidence_url", "review_note", "reviewed_at",
-            "created_at", "updated_at",
+            "id", "statement", "figure_text", "measure", "value", "value_max", "unit", "per",
+            "period", "bound", "outlook", "implausible", "is_attributed", "subject",
+            "initiatives", "entities", "articles", "appearances", "status",
+            "needs_independent_verification", "needs_rereview", "evidence_url", "review_note",
+            "reviewed_at", "created_at", "updated_at",
         ]  # fmt: skip
 
     def get_subject(self, claim: Claim) -> SubjectSerializer(allow_null=True):  # type: ignore[valid-type]
@@ -131,6 +145,12 @@ class ClaimSerializer(serializers.ModelSerializer):
         if claim.subject_entity_id:
             return {"type": "entity", "slug": claim.subject_entity.slug}
         return None
+
+    def get_statement(self, claim: Claim) -> str:
+        """The claim in the words of the first article (by id) that states it; every article's
+        own sentence is in ``appearances``."""
+        appearances = claim.appearances.all()
+        return appearances[0].sentence if appearances else claim.statement
 
     def get_articles(self, claim: Claim) -> list[int]:
         """The ids of the articles that make the claim."""

@@ -123,5 +123,10 @@ class ClaimViewSet(PartnerViewSet):
     ).prefetch_related(
         Prefetch("initiatives", Initiative.objects.only("id", "slug")),
         Prefetch("entities", Entity.objects.only("id", "slug")),
-        Prefetch("appearances", ClaimAppearance.objects.only("id", "claim_id", "article_id")),
+        Prefetch(
+            "appearances",
+            ClaimAppearance.objects.only(
+                "id", "claim_id", "article_id", "sentence", "location"
+            ).order_by("article_id"),
+        ),
     )

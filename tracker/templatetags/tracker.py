@@ -79,14 +79,17 @@ def claim_reviews(claims, *, request) -> list[dict]:
         rating = RATINGS.get(claim.status)
         if rating is None:
             continue
+        # The claim as an article states it, and that article as where it appears.
+        quoted_in = getattr(claim, "quote_article", None)
+        appearance = request.build_absolute_uri(quoted_in.get_absolute_url()) if quoted_in else page
         review = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
             "url": page,
-            "claimReviewed": claim.statement,
+            "claimReviewed": getattr(claim, "quote", None) or claim.statement,
             "itemReviewed": {
                 "@type": "Claim",
-                "appearance": {"@type": "CreativeWork", "url": page},
+                "appearance": {"@type": "CreativeWork", "url": appearance},
             },
             "author": {"@type": "Organization", "name": settings.SITE_NAME},
             "reviewRating": {
