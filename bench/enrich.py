@@ -33,9 +33,10 @@ def measure(articles: int, rounds: int) -> dict:
     import logging
 
     logging.disable(logging.INFO)
+    from ingest import extraction_queued, generated_feed
+
     from articles.models import Article, Feed
     from articles.services import feed_ingest_document
-    from ingest import extraction_queued, generated_feed
     from tracker.reference import read_reference
     from tracker.services import articles_enrich, reference_load
 

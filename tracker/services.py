@@ -427,9 +427,9 @@ def _carry_verdicts(
         return 0
     taking = {
         pk: carried_from
-        for pk, carried_from in Claim.objects.filter(
-            pk__in=set().union(*successors.values())
-        ).unverified().values_list("pk", "carried_from")
+        for pk, carried_from in Claim.objects.filter(pk__in=set().union(*successors.values()))
+        .unverified()
+        .values_list("pk", "carried_from")
     }
     updates: list[Claim] = []
     for old_id, new_ids in sorted(successors.items()):

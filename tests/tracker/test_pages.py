@@ -194,9 +194,7 @@ def test_initiative_page_has_no_claim_review_until_a_claim_is_reviewed(client, s
 
 def test_claim_review_json_ld_cannot_break_out_of_its_script(client, sample):
     claim = ten_billion_claim()
-    claim.appearances.update(
-        sentence="Up to $10 billion </script><script>alert(1)</script> & more"
-    )
+    claim.appearances.update(sentence="Up to $10 billion </script><script>alert(1)</script> & more")
     verify(claim)
 
     page = html(client.get(VAULT))

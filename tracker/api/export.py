@@ -6,9 +6,9 @@ from tracker.models import Claim, ClaimAppearance
 
 COLUMNS = (
     "id", "statement", "statement_article", "figure_text", "measure", "value", "value_max",
-    "unit", "per", "period", "bound", "outlook", "implausible", "is_attributed", "subject_initiative", "subject_entity",
-    "status", "needs_independent_verification", "needs_rereview", "evidence_url", "reviewed_at",
-    "created_at", "updated_at",
+    "unit", "per", "period", "bound", "outlook", "implausible", "is_attributed",
+    "subject_initiative", "subject_entity", "status", "needs_independent_verification",
+    "needs_rereview", "evidence_url", "reviewed_at", "created_at", "updated_at",
 )  # fmt: skip
 PLAIN = tuple(c for c in COLUMNS if not c.startswith(("subject_", "statement")))
 
