@@ -80,11 +80,12 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
     ``FeedParseError`` when nothing feed-like comes out. A feed that is merely malformed ("bozo")
     keeps whatever entries it yields, and the reason is returned for the fetch log.
     """
-    check_document_safety(body)
     # Without a Content-Type (a local file) the XML declaration alone decides the encoding. No
     # Content-Location: feedparser would resolve every element against it (a fifth of its
     # time); the few URLs we keep are made absolute against ``url`` by ``clean_url`` instead.
     headers = {"content-type": content_type or "application/xml"}
+    # The same header the parser gets: its charset can decide how the prolog reads.
+    check_document_safety(body, content_type=headers["content-type"])
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
