@@ -60,6 +60,14 @@ class FeedFetch(models.Model):
         UNSAFE_DOCUMENT = "unsafe_document", "Unsafe document refused"
         PARSE_ERROR = "parse_error", "Parse error"
         BLOCKED_ADDRESS = "blocked_address", "Blocked address"
+        # Failures no check foresaw: the worker's time limit, the database refusing a value, a
+        # bug. Logged and backed off like the others, so no feed can fail unseen forever.
+        TIME_LIMIT = "time_limit", "Time limit exceeded"
+        DATABASE_ERROR = "database_error", "Database error"
+        INTERNAL_ERROR = "internal_error", "Internal error"
+
+    # Every outcome but these counts as a failed attempt (backoff, pause, `ingest` exit status).
+    SUCCESSES = frozenset({Outcome.NEW_CONTENT, Outcome.NOT_MODIFIED, Outcome.UNCHANGED_BODY})
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="fetches")
     started_at = models.DateTimeField(default=timezone.now)
@@ -71,6 +79,9 @@ class FeedFetch(models.Model):
     entries_seen = models.PositiveIntegerField(default=0)
     entries_created = models.PositiveIntegerField(default=0)
     entries_updated = models.PositiveIntegerField(default=0)
+    entries_dropped = models.PositiveIntegerField(
+        default=0, help_text="Items beyond FEEDS_MAX_ITEMS, not read."
+    )
     error_message = models.TextField(blank=True)
 
     class Meta:

@@ -21,6 +21,8 @@ from .safety import check_document_safety
 from .sections import extract_sections
 
 SUMMARY_MAX_CHARS = 600
+# PostgreSQL's integer: a count above it is no real count, and would fail the whole write.
+MAX_COUNT = 2**31 - 1
 # feedparser's own get() runs its key-alias mapping on every call; entries store the canonical
 # keys we read, so plain dict access finds them at a fraction of the cost.
 _get = dict.get
@@ -71,10 +73,16 @@ class ParsedFeed:
     site_url: str
     entries: list[ParsedEntry]
     bozo_reason: str = ""
+    dropped: int = 0  # items beyond ``max_items``, not read
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
+def parse_feed(
+    body: bytes, *, url: str, content_type: str = "", max_items: int | None = None
+) -> ParsedFeed:
     """Parse RSS 2.0, RSS 1.0 or Atom 1.0 in any declared encoding.
+
+    Only the first ``max_items`` items are read (in document order: feeds list newest first);
+    how many were dropped is returned.
 
     Raises ``safety.UnsafeDocument`` for entity declarations or an external DTD, and
     ``FeedParseError`` when nothing feed-like comes out. A feed that is merely malformed ("bozo")
@@ -96,8 +104,9 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
     channel = parsed.feed
     site_url = clean_url(channel.get("link", ""), base_url=url) or ""
     site = urlsplit(site_url or url).netloc.lower()
+    raw_entries = parsed.entries if max_items is None else parsed.entries[:max_items]
     entries: dict[str, ParsedEntry] = {}
-    for raw in parsed.entries:
+    for raw in raw_entries:
         entry = _parse_entry(raw, feed_url=url, site_url=site_url, site=site)
         entries.setdefault(entry.identity, entry)  # a feed repeating an item: the first wins
     return ParsedFeed(
@@ -105,6 +114,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
         site_url=site_url,
         entries=list(entries.values()),
         bozo_reason=bozo_reason,
+        dropped=len(parsed.entries) - len(raw_entries),
     )
 
 
@@ -240,7 +250,8 @@ def _count(value) -> int | None:
         count = int(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return count if count >= 0 else None
+    # Negative is no count; an absurd one (2^40 comments) is kept as the largest we store.
+    return min(count, MAX_COUNT) if count >= 0 else None
 
 
 def _categories(raw) -> list[str]:

@@ -6,27 +6,38 @@ feed links, the feed's state and the fetch log row) commits together or not at a
 
 import hashlib
 import logging
+import traceback
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from .caching import reader_pages_invalidate
 from .fetching import FetchError, fetch_url
 from .models import Article, ArticleFeed, Feed, FeedFetch
-from .parsing import FeedParseError, ParsedEntry, parse_feed
+from .parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from .safety import UnsafeDocument
 
 logger = logging.getLogger(__name__)
 
 Outcome = FeedFetch.Outcome
+# The database is down or the connection lost: nothing can be recorded, the task retries.
+DB_UNREACHABLE = (OperationalError, InterfaceError)
 BATCH_SIZE = 500
 ENRICH_CHUNK = 200
 
@@ -70,42 +81,51 @@ def feed_fetch(*, feed_id: int) -> FeedFetch:
 
     Every attempt leaves a FeedFetch row saying what happened; failures also move the feed's
     next fetch back (exponential backoff, or the server's Retry-After) and pause it after
-    ``FEEDS["PAUSE_AFTER_ERRORS"]`` failures in a row or at once on 410 Gone.
+    ``FEEDS["PAUSE_AFTER_ERRORS"]`` failures in a row or at once on 410 Gone. That includes the
+    failures nothing foresaw: the worker's soft time limit, a value the database refuses, a bug
+    (``_record_crash``). Only an unreachable database is raised, for the task to retry.
     """
     lock_key, token = f"feed-fetch-lock:{feed_id}", uuid.uuid4().hex
     if not cache.add(lock_key, token, timeout=settings.FEEDS["LOCK_SECONDS"]):
         raise FeedBusy(f"feed {feed_id} is being fetched by another worker")
+    started_at = timezone.now()
     try:
-        feed = Feed.objects.get(pk=feed_id)
-        started_at = timezone.now()
-        try:
-            response = fetch_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-        except FetchError as exc:
-            return _record_failure(
-                feed,
-                started_at=started_at,
-                outcome=exc.outcome,
-                message=str(exc),
-                url=exc.url,
-                http_status=exc.http_status,
-                bytes_received=exc.bytes_received,
-                retry_after=exc.retry_after,
-            )
-        moved_to = _follow_permanent_redirect(feed, response.permanent_url)
-        return feed_ingest_document(
-            feed=feed,
-            body=response.body,
-            source_url=response.url,
-            content_type=response.content_type,
-            http_status=response.status,
-            etag=response.etag,
-            last_modified=response.last_modified,
-            started_at=started_at,
-            note=moved_to,
-        )
+        return _fetch_and_ingest(Feed.objects.get(pk=feed_id), started_at=started_at)
+    except DB_UNREACHABLE:
+        raise
+    except Exception as exc:  # SoftTimeLimitExceeded is an Exception too
+        return _record_crash(feed_id=feed_id, started_at=started_at, exc=exc)
     finally:
         if cache.get(lock_key) == token:
             cache.delete(lock_key)
+
+
+def _fetch_and_ingest(feed: Feed, *, started_at: datetime) -> FeedFetch:
+    try:
+        response = fetch_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    except FetchError as exc:
+        return _record_failure(
+            feed,
+            started_at=started_at,
+            outcome=exc.outcome,
+            message=str(exc),
+            url=exc.url,
+            http_status=exc.http_status,
+            bytes_received=exc.bytes_received,
+            retry_after=exc.retry_after,
+        )
+    moved_to = _follow_permanent_redirect(feed, response.permanent_url)
+    return _ingest_document(
+        feed=feed,
+        body=response.body,
+        source_url=response.url,
+        content_type=response.content_type,
+        http_status=response.status,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        started_at=started_at,
+        note=moved_to,
+    )
 
 
 def feed_ingest_document(
@@ -123,8 +143,39 @@ def feed_ingest_document(
     """Store a fetched (or read) feed document: parse, upsert its articles, log the attempt.
 
     A 304 (``http_status=304``) or a body identical to the last one skips parsing entirely.
+    Any failure is logged as a failed attempt, as in ``feed_fetch``.
     """
     started_at = started_at or timezone.now()
+    try:
+        return _ingest_document(
+            feed=feed,
+            body=body,
+            source_url=source_url,
+            content_type=content_type,
+            http_status=http_status,
+            etag=etag,
+            last_modified=last_modified,
+            started_at=started_at,
+            note=note,
+        )
+    except DB_UNREACHABLE:
+        raise
+    except Exception as exc:
+        return _record_crash(feed_id=feed.pk, started_at=started_at, exc=exc, url=source_url)
+
+
+def _ingest_document(
+    *,
+    feed: Feed,
+    body: bytes,
+    source_url: str,
+    content_type: str,
+    http_status: int | None,
+    etag: str,
+    last_modified: str,
+    started_at: datetime,
+    note: str,
+) -> FeedFetch:
     source_url = source_url or feed.url
     size = len(body)
     log = {"url": source_url, "http_status": http_status, "bytes_received": size}
@@ -143,7 +194,12 @@ def feed_ingest_document(
             **log,
         )
     try:
-        parsed = parse_feed(body, url=source_url, content_type=content_type)
+        parsed = parse_feed(
+            body,
+            url=source_url,
+            content_type=content_type,
+            max_items=settings.FEEDS["MAX_ITEMS"],
+        )
     except UnsafeDocument as exc:
         return _record_failure(
             feed, started_at=started_at, outcome=Outcome.UNSAFE_DOCUMENT, message=str(exc), **log
@@ -164,10 +220,13 @@ def feed_ingest_document(
             feed,
             started_at=started_at,
             outcome=Outcome.NEW_CONTENT,
-            message="; ".join(m for m in (note, _bozo_note(parsed.bozo_reason)) if m),
+            message="; ".join(
+                m for m in (note, _bozo_note(parsed.bozo_reason), _dropped_note(parsed)) if m
+            ),
             entries_seen=len(parsed.entries),
             entries_created=counts.created,
             entries_updated=counts.updated,
+            entries_dropped=parsed.dropped,
             **log,
         )
         if counts.changed_ids:
@@ -383,6 +442,51 @@ def _follow_permanent_redirect(feed: Feed, permanent_url: str | None) -> str:
 
 def _bozo_note(reason: str) -> str:
     return f"malformed feed, kept what it yields ({reason})" if reason else ""
+
+
+def _dropped_note(parsed: ParsedFeed) -> str:
+    if not parsed.dropped:
+        return ""
+    kept = settings.FEEDS["MAX_ITEMS"]
+    return f"read the first {kept} items, dropped {parsed.dropped} more (FEEDS_MAX_ITEMS)"
+
+
+def _record_crash(
+    *, feed_id: int, started_at: datetime, exc: Exception, url: str = ""
+) -> FeedFetch:
+    """Log an attempt that failed in a way no check foresaw, and back off as for any failure.
+
+    Whatever the attempt wrote was rolled back with its transaction, and the feed is read
+    again, so nothing it changed in memory (the body hash above all) is saved.
+    """
+    if isinstance(exc, SoftTimeLimitExceeded):
+        outcome, what = Outcome.TIME_LIMIT, "the worker's soft time limit was reached"
+    elif isinstance(exc, DatabaseError):
+        outcome, what = Outcome.DATABASE_ERROR, "the database refused the write"
+    else:
+        outcome, what = Outcome.INTERNAL_ERROR, "unexpected error"
+    message = f"{what}: {type(exc).__name__}: {exc}".rstrip(": ") + f" (in {_where(exc)})"
+    logger.error("feed %s: %s", feed_id, message, exc_info=exc)
+    usable = connection.connection is None or connection.is_usable()
+    if not usable and not connection.in_atomic_block:
+        # An exception raised by a signal (the time limit) can leave the connection mid-query:
+        # the log is written on a fresh one.
+        connection.close()
+    feed = Feed.objects.get(pk=feed_id)
+    return _record_failure(
+        feed, started_at=started_at, outcome=outcome, message=message, url=url or feed.url
+    )
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of our own code the exception passed through, as path:line."""
+    root = Path(settings.BASE_DIR)
+    where = "unknown place"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.is_relative_to(root) and ".venv" not in path.parts:
+            where = f"{path.relative_to(root)}:{frame.lineno} {frame.name}"
+    return where
 
 
 def _record_success(
