@@ -71,11 +71,11 @@ def _planner_rows(queryset: QuerySet) -> int:
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     list_display = [
-        "__str__", "status", "last_outcome", "last_fetched_at", "next_fetch_at",
+        "__str__", "publisher", "status", "last_outcome", "last_fetched_at", "next_fetch_at",
         "consecutive_errors", "last_error",
     ]  # fmt: skip
     list_filter = ["status"]
-    search_fields = ["url", "title"]
+    search_fields = ["url", "title", "publisher"]
     readonly_fields = [
         "etag", "last_modified", "body_hash", "last_fetched_at", "consecutive_errors",
         "last_error", "created_at", "updated_at", "fetch_log",
@@ -140,7 +140,8 @@ class FeedAdmin(admin.ModelAdmin):
 class FeedFetchAdmin(admin.ModelAdmin):
     list_display = [
         "started_at", "feed", "outcome", "http_status", "bytes_received",
-        "entries_seen", "entries_created", "entries_updated",
+        "entries_seen", "entries_created", "entries_updated", "entries_dropped",
+        "entries_collided",
     ]  # fmt: skip
     list_select_related = ["feed"]
     search_fields = ["feed__url", "error_message"]

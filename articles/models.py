@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,15 @@ class Feed(models.Model):
     url = models.URLField(max_length=2000, unique=True)
     title = models.CharField(max_length=500, blank=True)
     site_url = models.URLField(max_length=2000, blank=True)
+    publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Feeds with the same publisher may update each other's articles (same guid or "
+            "link). Blank: the host of the feed's URL, without www. Give two feeds of one "
+            "publisher on different hosts (a feed service, a subdomain) the same value."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     paused_reason = models.CharField(max_length=500, blank=True)
     fetch_interval_minutes = models.PositiveIntegerField(default=30)
@@ -45,6 +56,21 @@ class Feed(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.status == self.Status.PAUSED
+
+    @property
+    def publisher_key(self) -> str:
+        return publisher_key(publisher=self.publisher, url=self.url)
+
+
+def publisher_key(*, publisher: str, url: str) -> str:
+    """Who publishes a feed: what an editor set, else the feed URL's host.
+
+    Never the channel's own <link>: a feed could claim any site with it.
+    """
+    if publisher.strip():
+        return publisher.strip().lower()
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
 
 
 class FeedFetch(models.Model):
@@ -81,6 +107,13 @@ class FeedFetch(models.Model):
     entries_updated = models.PositiveIntegerField(default=0)
     entries_dropped = models.PositiveIntegerField(
         default=0, help_text="Items beyond FEEDS_MAX_ITEMS, not read."
+    )
+    entries_collided = models.PositiveIntegerField(
+        default=0,
+        help_text=(
+            "Items carrying the guid or link of another publisher's article: stored apart, "
+            "never applied to it."
+        ),
     )
     error_message = models.TextField(blank=True)
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from .caching import reader_pages_invalidate
 from .fetching import FetchError, fetch_url
-from .models import Article, ArticleFeed, Feed, FeedFetch
+from .models import Article, ArticleFeed, Feed, FeedFetch, publisher_key
 from .parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from .safety import UnsafeDocument
 
@@ -52,6 +52,7 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     changed_ids: tuple[int, ...] = ()  # created or with new content: what enrichment must see
+    collided_ids: tuple[int, ...] = ()  # other publishers' articles an entry matched, untouched
 
 
 def feed_add(*, url: str, title: str = "") -> tuple[Feed, bool]:
@@ -221,12 +222,20 @@ def _ingest_document(
             started_at=started_at,
             outcome=Outcome.NEW_CONTENT,
             message="; ".join(
-                m for m in (note, _bozo_note(parsed.bozo_reason), _dropped_note(parsed)) if m
+                m
+                for m in (
+                    note,
+                    _bozo_note(parsed.bozo_reason),
+                    _dropped_note(parsed),
+                    _collision_note(counts.collided_ids),
+                )
+                if m
             ),
             entries_seen=len(parsed.entries),
             entries_created=counts.created,
             entries_updated=counts.updated,
             entries_dropped=parsed.dropped,
+            entries_collided=len(counts.collided_ids),
             **log,
         )
         if counts.changed_ids:
@@ -239,20 +248,26 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
     """Create or update the articles of one feed document, in bulk, on their natural key.
 
     An article already stored under the same identity, or failing that under the same URL, is
-    updated only when a field the feed sets has changed; every article is linked to ``feed``
-    with that feed's categories for it.
+    updated only when a field the feed sets has changed, and only when it belongs to the
+    feed's publisher (``_match_existing``); every article is linked to ``feed`` with that
+    feed's categories for it.
     """
     counts = UpsertCounts()
     changed: list[int] = []
+    collided: list[int] = []
+    key = feed.publisher_key
     for start in range(0, len(entries), BATCH_SIZE):
         batch = entries[start : start + BATCH_SIZE]
-        existing = _existing_articles(batch)
+        existing, owners = _existing_articles(batch, key)
         to_create, to_update, update_fields, linked = [], [], set(), []
-        for entry, article in zip(batch, _match_existing(batch, existing), strict=True):
+        matches, link_only = _match_existing(batch, existing, owners, feed, collided)
+        for entry, article in zip(batch, matches, strict=True):
             if article is None:
                 article = Article(identity=entry.identity, first_seen_at=now, updated_at=now)
                 _assign(article, entry.article_fields())
                 to_create.append(article)
+            elif article.pk in link_only:
+                counts.unchanged += 1
             else:
                 diff = _changed_fields(article, entry)
                 if diff:
@@ -273,6 +288,7 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
         counts.updated += len(to_update)
         _link_to_feed(feed, linked, now)
     counts.changed_ids = tuple(changed)
+    counts.collided_ids = tuple(collided)
     return counts
 
 
@@ -351,34 +367,89 @@ def _article_visibility_set(article: Article, *, hidden: bool) -> bool:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _existing_articles(batch: list[ParsedEntry]) -> dict:
-    """Stored articles of a batch, by identity and by ("url", url), in one query."""
+def _existing_articles(batch: list[ParsedEntry], key: str) -> tuple[dict, dict]:
+    """Stored articles of a batch, by identity (also as kept apart for publisher ``key``) and
+    by ("url", url), in one query; and who owns each (``_owners``)."""
     identities = [e.identity for e in batch]
+    identities += [_scoped_identity(i, key) for i in identities]
     urls = [e.url for e in batch if e.url]
     found: dict = {}
     for article in Article.objects.matching_identities(identities, urls).order_by("id"):
         found[article.identity] = article
         if article.url:
             found.setdefault(("url", article.url), article)
-    return found
+    return found, _owners({a.pk for a in found.values()})
 
 
-def _match_existing(batch: list[ParsedEntry], existing: dict) -> list[Article | None]:
-    """The stored article of each entry: by identity, else by URL if no other entry has it.
+def _owners(article_ids: set[int]) -> dict[int, tuple[int, str]]:
+    """(feed id, publisher key) of the feed that first carried each article.
 
-    One article is never matched twice in a batch: two posts of one document are two posts.
+    The first feed, not any: a feed merely linked to an article (a race, a syndicated copy)
+    gains no right to change it.
     """
-    claimed = {existing[e.identity].pk for e in batch if e.identity in existing}
+    owners: dict[int, tuple[int, str]] = {}
+    links = (
+        ArticleFeed.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "id")
+        .values_list("article_id", "feed_id", "feed__publisher", "feed__url")
+    )
+    for article_id, feed_id, publisher, url in links:
+        if article_id not in owners:
+            owners[article_id] = (feed_id, publisher_key(publisher=publisher, url=url))
+    return owners
+
+
+def _scoped_identity(identity: str, key: str) -> str:
+    """The identity of a publisher's post whose natural key another publisher's article holds."""
+    return hashlib.sha256(f"publisher:{key}|{identity}".encode()).hexdigest()
+
+
+def _match_existing(
+    batch: list[ParsedEntry], existing: dict, owners: dict, feed: Feed, collided: list[int]
+) -> tuple[list[Article | None], set[int]]:
+    """The stored article of each entry: by identity, else by URL if no other entry has it;
+    and the matched articles the entry may only be linked to, not change.
+
+    A feed changes only its own publisher's articles. An entry whose identity or link is held
+    by another publisher's article (a guid or link copied from another site) never touches it:
+    the same content is the same post (linked, not changed); other content is this
+    publisher's own article, kept apart under a scoped identity, and the collision is
+    reported in ``collided`` for the fetch log. One article is never matched twice in a
+    batch: two posts of one document are two posts.
+    """
+    key = feed.publisher_key
     matches: list[Article | None] = []
-    for entry in batch:
+    link_only: set[int] = set()
+
+    def belongs(article: Article) -> bool:
+        owner = owners.get(article.pk)
+        return owner is None or owner[0] == feed.pk or owner[1] == key
+
+    kept_apart: set[int] = set()
+    for n, entry in enumerate(batch):
         article = existing.get(entry.identity)
-        if article is None:
-            candidate = existing.get(("url", entry.url))
-            if candidate is not None and candidate.pk not in claimed:
-                article = candidate
-                claimed.add(candidate.pk)
+        if article is not None and not belongs(article):
+            if article.content_hash == entry.content_hash:
+                link_only.add(article.pk)
+            else:
+                collided.append(article.pk)
+                kept_apart.add(n)
+                entry.identity = _scoped_identity(entry.identity, key)
+                article = existing.get(entry.identity)
         matches.append(article)
-    return matches
+    claimed = {a.pk for a in matches if a is not None}
+    for n, entry in enumerate(batch):
+        candidate = existing.get(("url", entry.url))
+        if matches[n] is not None or n in kept_apart or candidate is None:
+            continue
+        if candidate.pk in claimed:
+            continue
+        if belongs(candidate):
+            matches[n] = candidate
+            claimed.add(candidate.pk)
+        elif candidate.content_hash != entry.content_hash:
+            collided.append(candidate.pk)
+    return matches, link_only
 
 
 def _changed_fields(article: Article, entry: ParsedEntry) -> list[str]:
@@ -449,6 +520,16 @@ def _dropped_note(parsed: ParsedFeed) -> str:
         return ""
     kept = settings.FEEDS["MAX_ITEMS"]
     return f"read the first {kept} items, dropped {parsed.dropped} more (FEEDS_MAX_ITEMS)"
+
+
+def _collision_note(article_ids: tuple[int, ...]) -> str:
+    if not article_ids:
+        return ""
+    shown = ", ".join(f"#{pk}" for pk in sorted(set(article_ids))[:10])
+    return (
+        f"{len(article_ids)} items carried the guid or link of another publisher's articles "
+        f"({shown}): kept as this feed's own, the others left untouched"
+    )
 
 
 def _record_crash(

@@ -358,3 +358,78 @@ def test_relative_links_are_made_absolute_against_the_feed(feed):
     article = Article.objects.get()
     assert article.url == "https://rareearthexchanges.com/news/relative-post/"
     assert 'href="https://rareearthexchanges.com/news/relative-post/x/"' in article.content_html
+
+
+# --- a feed changes only its own publisher's articles ------------------------------------------
+
+VICTIM_LINK = "https://feeds.example.org"
+
+
+def _articles():
+    return list(
+        Article.objects.order_by("id").values_list("id", "identity", "url", "title", "content_hash")
+    )
+
+
+def test_a_feed_reusing_another_sites_guid_or_link_never_overwrites_its_articles(feed):
+    victim = Feed.objects.create(url="https://feeds.example.org/feed/")
+    real = rss(item(1, body="<p>The real story.</p>"), item(2, body="<p>Another real one.</p>"))
+    ingest(victim, real)
+    before = _articles()
+
+    attacker = Feed.objects.create(url="https://attacker.example.net/feed/")
+    forged = rss(
+        # the victim's guid URL (and link), forged content
+        item(1, title="Forged headline", body="<p>Forged body.</p>"),
+        # a guid of its own, the victim's link
+        item(2, guid="https://attacker.example.net/p/2", title="Forged 2", body="<p>Lies.</p>",
+             link="https://feeds.example.org/posts/2/"),
+        link=VICTIM_LINK,  # claiming the victim's site changes nothing
+    )  # fmt: skip
+    fetch = ingest(attacker, forged)
+
+    assert fetch.outcome == Outcome.NEW_CONTENT
+    assert fetch.entries_collided == 2
+    assert "another publisher" in fetch.error_message
+    assert Article.objects.filter(title__startswith="Forged").count() == 2  # its own, apart
+    victims = [row for row in _articles() if row[0] in {b[0] for b in before}]
+    assert victims == before  # title, body, link: untouched
+    assert not Article.objects.filter(pk__in=[b[0] for b in before], feeds=attacker).exists()
+
+    # Again: idempotent, and still reported; the real feed's re-ingest finds nothing lost.
+    again = ingest(attacker, forged.replace(b"Forged body", b"Forged body, v2"))
+    # The reused guid collides every time; the reused link only until the item has its own row.
+    assert (again.entries_created, again.entries_collided) == (0, 1)
+    ingest(victim, real + b" ")
+    assert [row for row in _articles() if row[0] in {b[0] for b in before}] == before
+
+
+def test_a_squatting_feed_does_not_keep_the_real_publisher_out(feed):
+    attacker = Feed.objects.create(url="https://attacker.example.net/feed/")
+    ingest(attacker, rss(item(1, title="Squatted", body="<p>First, and false.</p>")))
+    victim = Feed.objects.create(url="https://www.feeds.example.org/feed/")
+
+    fetch = ingest(victim, rss(item(1, title="Real title", body="<p>The real story.</p>")))
+
+    assert (fetch.entries_created, fetch.entries_collided) == (1, 1)
+    assert Article.objects.get(feeds=victim).title == "Real title"
+    assert Article.objects.get(feeds=attacker).title == "Squatted"
+    edited = ingest(victim, rss(item(1, title="Real title", body="<p>Corrected story.</p>")))
+    assert (edited.entries_created, edited.entries_updated) == (0, 1)
+    assert "Corrected story." in Article.objects.get(feeds=victim).content_text
+
+
+def test_feeds_an_editor_marks_as_one_publisher_update_each_others_articles(feed):
+    site = Feed.objects.create(url="https://feeds.example.org/feed/")
+    ingest(site, rss(item(1, body="<p>First version.</p>")))
+    relay = Feed.objects.create(url="https://relay.example.com/feeds.example/", publisher="")
+    assert ingest(relay, rss(item(1, body="<p>Edited.</p>"))).entries_collided == 1
+
+    relay.publisher = "feeds.example.org"
+    relay.save()
+    fetch = ingest(relay, rss(item(1, body="<p>Edited again.</p>")))
+
+    assert (fetch.entries_updated, fetch.entries_collided) == (1, 0)
+    assert (
+        "Edited again." in Article.objects.get(url__endswith="/posts/1/", feeds=site).content_text
+    )
