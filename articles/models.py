@@ -138,6 +138,15 @@ class Article(models.Model):
     title = models.CharField(max_length=1000)
     author = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    claimed_published_at = models.DateTimeField(
+        "future date given by the feed",
+        null=True,
+        blank=True,
+        help_text=(
+            "Set when the feed dated the post after the moment it was fetched (a year 2100): "
+            "the date it gave, while Published is the fetch time."
+        ),
+    )
 
     content_html = models.TextField(blank=True, help_text="Sanitized HTML.")
     content_text = models.TextField(blank=True)
@@ -189,6 +198,10 @@ class Article(models.Model):
     def slug(self) -> str:
         """Readable words for the URL; the primary key alone identifies the article."""
         return slugify(self.title)[:80].strip("-") or "article"
+
+    @property
+    def is_future_dated(self) -> bool:
+        return self.claimed_published_at is not None
 
     @property
     def body_html(self) -> str:

@@ -55,10 +55,12 @@ class ParsedEntry:
     comment_feed_url: str
     content_hash: str
     categories: list[str] = field(default_factory=list)
+    claimed_published_at: datetime | None = None  # set when storing, if the date is ahead
 
     # The Article fields an entry sets; compared on re-fetch to tell an edit from a repeat.
     ARTICLE_FIELDS = (
-        "guid", "url", "title", "author", "published_at", "content_html", "content_text",
+        "guid", "url", "title", "author", "published_at", "claimed_published_at",
+        "content_html", "content_text",
         "summary", "highlights", "takeaway", "sources", "disclosure", "is_state_media",
         "comments_url", "comment_count", "comment_feed_url", "content_hash",
     )  # fmt: skip

@@ -39,6 +39,8 @@ Outcome = FeedFetch.Outcome
 # The database is down or the connection lost: nothing can be recorded, the task retries.
 DB_UNREACHABLE = (OperationalError, InterfaceError)
 BATCH_SIZE = 500
+# Clocks disagree by a little; a post dated a few minutes ahead is not worth a flag.
+FUTURE_DATE_SKEW = timedelta(minutes=5)
 ENRICH_CHUNK = 200
 
 
@@ -262,6 +264,7 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
         to_create, to_update, update_fields, linked = [], [], set(), []
         matches, link_only = _match_existing(batch, existing, owners, feed, collided)
         for entry, article in zip(batch, matches, strict=True):
+            _clamp_future_date(entry, article, now)
             if article is None:
                 article = Article(identity=entry.identity, first_seen_at=now, updated_at=now)
                 _assign(article, entry.article_fields())
@@ -450,6 +453,20 @@ def _match_existing(
         elif candidate.content_hash != entry.content_hash:
             collided.append(candidate.pk)
     return matches, link_only
+
+
+def _clamp_future_date(entry: ParsedEntry, article: Article | None, now: datetime) -> None:
+    """A post dated after its fetch would head every newest-first list until that date: it is
+    dated at the fetch instead, and the feed's date kept (and shown to editors) beside it.
+
+    Clamped once: while the feed repeats the same future date, the first fetch time stays.
+    """
+    if entry.published_at is None or entry.published_at <= now + FUTURE_DATE_SKEW:
+        return
+    claimed = entry.published_at
+    keep = article is not None and article.claimed_published_at == claimed
+    entry.published_at = article.published_at if keep else now
+    entry.claimed_published_at = claimed
 
 
 def _changed_fields(article: Article, entry: ParsedEntry) -> list[str]:

@@ -4,7 +4,7 @@ import re
 import resource
 import time
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -433,3 +433,49 @@ def test_feeds_an_editor_marks_as_one_publisher_update_each_others_articles(feed
     assert (
         "Edited again." in Article.objects.get(url__endswith="/posts/1/", feeds=site).content_text
     )
+
+
+# --- posts dated in the future --------------------------------------------------------------
+
+
+def _dated(n: int, when: datetime, **kwargs) -> str:
+    return item(n, **kwargs).replace(
+        f"Mon, 02 Feb 2026 10:{n % 60:02d}:00 +0000", when.strftime("%a, %d %b %Y %H:%M:%S +0000")
+    )
+
+
+def test_future_dated_posts_are_dated_at_their_fetch_and_flagged(feed, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.factories import make_admin_editor
+
+    year_2100 = datetime(2100, 1, 1, 9, 0, tzinfo=UTC)
+    before = timezone.now().replace(microsecond=0)
+    ingest(feed, rss(_dated(1, year_2100, title="From the future"), item(2)))
+    after = timezone.now()
+
+    pinned = Article.objects.get(title="From the future")
+    assert before <= pinned.published_at <= after
+    assert pinned.claimed_published_at == year_2100 and pinned.is_future_dated
+    assert not Article.objects.get(url__endswith="/posts/2/").is_future_dated
+
+    # The next real post, published after that fetch, heads the lists: nothing is pinned.
+    later = after.replace(microsecond=0) + timedelta(seconds=1)
+    time.sleep(max(0.0, (later - timezone.now()).total_seconds()) + 0.1)
+    fetch = ingest(
+        feed,
+        rss(_dated(1, year_2100, title="From the future"), item(2), _dated(3, later)),
+    )
+    assert (fetch.entries_created, fetch.entries_updated) == (1, 0)  # the clamp is kept
+    newest = Article.objects.published().newest_first().values_list("title", flat=True)
+    assert list(newest[:2]) == ["Post number 3", "From the future"]
+    assert Article.objects.get(pk=pinned.pk).published_at == pinned.published_at
+
+    # Editors see the flag and can list the flagged posts.
+    client.force_login(make_admin_editor())
+    changelist = reverse("admin:articles_article_changelist")
+    page = client.get(changelist, {"claimed_published_at__isempty": "0"}).content.decode()
+    assert "From the future" in page and "Post number 3" not in page
+    detail = client.get(reverse("admin:articles_article_change", args=[pinned.pk]))
+    assert "2100" in detail.content.decode()
