@@ -425,8 +425,10 @@ def _match_existing(
     link_only: set[int] = set()
 
     def belongs(article: Article) -> bool:
+        # No publisher on either side (a local file read by `ingest`): the operator's own
+        # input, trusted as before.
         owner = owners.get(article.pk)
-        return owner is None or owner[0] == feed.pk or owner[1] == key
+        return owner is None or not key or not owner[1] or owner[0] == feed.pk or owner[1] == key
 
     kept_apart: set[int] = set()
     for n, entry in enumerate(batch):

@@ -479,3 +479,31 @@ def test_future_dated_posts_are_dated_at_their_fetch_and_flagged(feed, client):
     assert "From the future" in page and "Post number 3" not in page
     detail = client.get(reverse("admin:articles_article_change", args=[pinned.pk]))
     assert "2100" in detail.content.decode()
+
+
+def test_a_local_file_and_the_sites_feed_agree_on_their_posts(feed, tmp_path):
+    from articles.services import feed_for_file
+
+    path = tmp_path / "backfill.xml"
+    path.write_bytes(rss(item(1, body="<p>From the file.</p>")))
+    ingest(feed_for_file(path=path), path.read_bytes())  # `ingest FILE`: no publisher known
+    site = Feed.objects.create(url="https://feeds.example.org/feed/")
+
+    fetch = ingest(site, rss(item(1, body="<p>From the site, edited.</p>")))
+
+    assert (fetch.entries_created, fetch.entries_updated, fetch.entries_collided) == (0, 1, 0)
+    assert Article.objects.count() == 1
+
+
+def test_a_dtd_subset_in_a_charset_nobody_can_read_is_refused(feed):
+    from articles.parsing import parse_feed
+    from articles.safety import UnsafeDocument
+
+    subset = b'<!DOCTYPE rss [\n<!ATTLIST rss version CDATA "2.0">\n]>\n'
+    body = rss(item(1)).replace(
+        b'encoding="UTF-8"?>\n', b'encoding="x-no-such-charset"?>\n' + subset
+    )
+    with pytest.raises(UnsafeDocument, match="cannot be read"):
+        parse_feed(body, url=feed.url)
+    # The same subset in a charset that can be read declares no entity: accepted.
+    assert parse_feed(body.replace(b"x-no-such-charset", b"UTF-8"), url=feed.url).entries
