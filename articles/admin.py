@@ -71,11 +71,11 @@ def _planner_rows(queryset: QuerySet) -> int:
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     list_display = [
-        "__str__", "status", "last_outcome", "last_fetched_at", "next_fetch_at",
+        "__str__", "publisher", "status", "last_outcome", "last_fetched_at", "next_fetch_at",
         "consecutive_errors", "last_error",
     ]  # fmt: skip
     list_filter = ["status"]
-    search_fields = ["url", "title"]
+    search_fields = ["url", "title", "publisher"]
     readonly_fields = [
         "etag", "last_modified", "body_hash", "last_fetched_at", "consecutive_errors",
         "last_error", "created_at", "updated_at", "fetch_log",
@@ -140,7 +140,8 @@ class FeedAdmin(admin.ModelAdmin):
 class FeedFetchAdmin(admin.ModelAdmin):
     list_display = [
         "started_at", "feed", "outcome", "http_status", "bytes_received",
-        "entries_seen", "entries_created", "entries_updated",
+        "entries_seen", "entries_created", "entries_updated", "entries_dropped",
+        "entries_collided",
     ]  # fmt: skip
     list_select_related = ["feed"]
     search_fields = ["feed__url", "error_message"]
@@ -234,14 +235,20 @@ class ArticleChangeList(ChangeList):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "published_at", "is_state_media", "comment_count", "is_hidden"]
-    list_filter = ["is_hidden", "is_state_media", "published_at"]
+    list_display = [
+        "title", "published_at", "future_dated", "is_state_media", "comment_count", "is_hidden",
+    ]  # fmt: skip
+    list_filter = [
+        "is_hidden", "is_state_media", ("claimed_published_at", admin.EmptyFieldListFilter),
+        "published_at",
+    ]  # fmt: skip
     # On PostgreSQL words are found through the full-text index (see get_search_results);
     # these serve the embedded SQLite default only.
     search_fields = ["title", "url"]
     ordering = NEWEST_FIRST
     readonly_fields = [
-        "identity", "guid", "url", "title", "author", "published_at", "is_hidden", "summary",
+        "identity", "guid", "url", "title", "author", "published_at", "claimed_published_at",
+        "is_hidden", "summary",
         "highlights", "takeaway", "sources", "disclosure", "is_state_media", "comments_url",
         "comment_count", "comment_feed_url", "content_hash", "first_seen_at", "updated_at",
         "content_html", "review_link",
@@ -272,6 +279,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # hide instead: a deleted article would come back with the next fetch
+
+    @admin.display(description="Future-dated", boolean=True)
+    def future_dated(self, article):
+        return article.is_future_dated
 
     @admin.display(description="Review")
     def review_link(self, article):

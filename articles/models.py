@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,15 @@ class Feed(models.Model):
     url = models.URLField(max_length=2000, unique=True)
     title = models.CharField(max_length=500, blank=True)
     site_url = models.URLField(max_length=2000, blank=True)
+    publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Feeds with the same publisher may update each other's articles (same guid or "
+            "link). Blank: the host of the feed's URL, without www. Give two feeds of one "
+            "publisher on different hosts (a feed service, a subdomain) the same value."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     paused_reason = models.CharField(max_length=500, blank=True)
     fetch_interval_minutes = models.PositiveIntegerField(default=30)
@@ -46,6 +57,21 @@ class Feed(models.Model):
     def is_paused(self) -> bool:
         return self.status == self.Status.PAUSED
 
+    @property
+    def publisher_key(self) -> str:
+        return publisher_key(publisher=self.publisher, url=self.url)
+
+
+def publisher_key(*, publisher: str, url: str) -> str:
+    """Who publishes a feed: what an editor set, else the feed URL's host.
+
+    Never the channel's own <link>: a feed could claim any site with it.
+    """
+    if publisher.strip():
+        return publisher.strip().lower()
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
 
 class FeedFetch(models.Model):
     """One attempt to fetch a feed, whatever came of it: the fetch log."""
@@ -60,6 +86,14 @@ class FeedFetch(models.Model):
         UNSAFE_DOCUMENT = "unsafe_document", "Unsafe document refused"
         PARSE_ERROR = "parse_error", "Parse error"
         BLOCKED_ADDRESS = "blocked_address", "Blocked address"
+        # Failures no check foresaw: the worker's time limit, the database refusing a value, a
+        # bug. Logged and backed off like the others, so no feed can fail unseen forever.
+        TIME_LIMIT = "time_limit", "Time limit exceeded"
+        DATABASE_ERROR = "database_error", "Database error"
+        INTERNAL_ERROR = "internal_error", "Internal error"
+
+    # Every outcome but these counts as a failed attempt (backoff, pause, `ingest` exit status).
+    SUCCESSES = frozenset({Outcome.NEW_CONTENT, Outcome.NOT_MODIFIED, Outcome.UNCHANGED_BODY})
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="fetches")
     started_at = models.DateTimeField(default=timezone.now)
@@ -71,6 +105,16 @@ class FeedFetch(models.Model):
     entries_seen = models.PositiveIntegerField(default=0)
     entries_created = models.PositiveIntegerField(default=0)
     entries_updated = models.PositiveIntegerField(default=0)
+    entries_dropped = models.PositiveIntegerField(
+        default=0, help_text="Items beyond FEEDS_MAX_ITEMS, not read."
+    )
+    entries_collided = models.PositiveIntegerField(
+        default=0,
+        help_text=(
+            "Items carrying the guid or link of another publisher's article: stored apart, "
+            "never applied to it."
+        ),
+    )
     error_message = models.TextField(blank=True)
 
     class Meta:
@@ -94,6 +138,15 @@ class Article(models.Model):
     title = models.CharField(max_length=1000)
     author = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    claimed_published_at = models.DateTimeField(
+        "future date given by the feed",
+        null=True,
+        blank=True,
+        help_text=(
+            "Set when the feed dated the post after the moment it was fetched (a year 2100): "
+            "the date it gave, while Published is the fetch time."
+        ),
+    )
 
     content_html = models.TextField(blank=True, help_text="Sanitized HTML.")
     content_text = models.TextField(blank=True)
@@ -145,6 +198,10 @@ class Article(models.Model):
     def slug(self) -> str:
         """Readable words for the URL; the primary key alone identifies the article."""
         return slugify(self.title)[:80].strip("-") or "article"
+
+    @property
+    def is_future_dated(self) -> bool:
+        return self.claimed_published_at is not None
 
     @property
     def body_html(self) -> str:

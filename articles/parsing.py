@@ -21,6 +21,8 @@ from .safety import check_document_safety
 from .sections import extract_sections
 
 SUMMARY_MAX_CHARS = 600
+# PostgreSQL's integer: a count above it is no real count, and would fail the whole write.
+MAX_COUNT = 2**31 - 1
 # feedparser's own get() runs its key-alias mapping on every call; entries store the canonical
 # keys we read, so plain dict access finds them at a fraction of the cost.
 _get = dict.get
@@ -53,10 +55,12 @@ class ParsedEntry:
     comment_feed_url: str
     content_hash: str
     categories: list[str] = field(default_factory=list)
+    claimed_published_at: datetime | None = None  # set when storing, if the date is ahead
 
     # The Article fields an entry sets; compared on re-fetch to tell an edit from a repeat.
     ARTICLE_FIELDS = (
-        "guid", "url", "title", "author", "published_at", "content_html", "content_text",
+        "guid", "url", "title", "author", "published_at", "claimed_published_at",
+        "content_html", "content_text",
         "summary", "highlights", "takeaway", "sources", "disclosure", "is_state_media",
         "comments_url", "comment_count", "comment_feed_url", "content_hash",
     )  # fmt: skip
@@ -71,20 +75,27 @@ class ParsedFeed:
     site_url: str
     entries: list[ParsedEntry]
     bozo_reason: str = ""
+    dropped: int = 0  # items beyond ``max_items``, not read
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
+def parse_feed(
+    body: bytes, *, url: str, content_type: str = "", max_items: int | None = None
+) -> ParsedFeed:
     """Parse RSS 2.0, RSS 1.0 or Atom 1.0 in any declared encoding.
+
+    Only the first ``max_items`` items are read (in document order: feeds list newest first);
+    how many were dropped is returned.
 
     Raises ``safety.UnsafeDocument`` for entity declarations or an external DTD, and
     ``FeedParseError`` when nothing feed-like comes out. A feed that is merely malformed ("bozo")
     keeps whatever entries it yields, and the reason is returned for the fetch log.
     """
-    check_document_safety(body)
     # Without a Content-Type (a local file) the XML declaration alone decides the encoding. No
     # Content-Location: feedparser would resolve every element against it (a fifth of its
     # time); the few URLs we keep are made absolute against ``url`` by ``clean_url`` instead.
     headers = {"content-type": content_type or "application/xml"}
+    # The same header the parser gets: its charset can decide how the prolog reads.
+    check_document_safety(body, content_type=headers["content-type"])
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
@@ -95,8 +106,9 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
     channel = parsed.feed
     site_url = clean_url(channel.get("link", ""), base_url=url) or ""
     site = urlsplit(site_url or url).netloc.lower()
+    raw_entries = parsed.entries if max_items is None else parsed.entries[:max_items]
     entries: dict[str, ParsedEntry] = {}
-    for raw in parsed.entries:
+    for raw in raw_entries:
         entry = _parse_entry(raw, feed_url=url, site_url=site_url, site=site)
         entries.setdefault(entry.identity, entry)  # a feed repeating an item: the first wins
     return ParsedFeed(
@@ -104,6 +116,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
         site_url=site_url,
         entries=list(entries.values()),
         bozo_reason=bozo_reason,
+        dropped=len(parsed.entries) - len(raw_entries),
     )
 
 
@@ -239,7 +252,8 @@ def _count(value) -> int | None:
         count = int(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return count if count >= 0 else None
+    # Negative is no count; an absurd one (2^40 comments) is kept as the largest we store.
+    return min(count, MAX_COUNT) if count >= 0 else None
 
 
 def _categories(raw) -> list[str]:

@@ -6,28 +6,41 @@ feed links, the feed's state and the fetch log row) commits together or not at a
 
 import hashlib
 import logging
+import traceback
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from .caching import reader_pages_invalidate
 from .fetching import FetchError, fetch_url
-from .models import Article, ArticleFeed, Feed, FeedFetch
-from .parsing import FeedParseError, ParsedEntry, parse_feed
+from .models import Article, ArticleFeed, Feed, FeedFetch, publisher_key
+from .parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from .safety import UnsafeDocument
 
 logger = logging.getLogger(__name__)
 
 Outcome = FeedFetch.Outcome
+# The database is down or the connection lost: nothing can be recorded, the task retries.
+DB_UNREACHABLE = (OperationalError, InterfaceError)
 BATCH_SIZE = 500
+# Clocks disagree by a little; a post dated a few minutes ahead is not worth a flag.
+FUTURE_DATE_SKEW = timedelta(minutes=5)
 ENRICH_CHUNK = 200
 
 
@@ -41,6 +54,7 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     changed_ids: tuple[int, ...] = ()  # created or with new content: what enrichment must see
+    collided_ids: tuple[int, ...] = ()  # other publishers' articles an entry matched, untouched
 
 
 def feed_add(*, url: str, title: str = "") -> tuple[Feed, bool]:
@@ -70,42 +84,51 @@ def feed_fetch(*, feed_id: int) -> FeedFetch:
 
     Every attempt leaves a FeedFetch row saying what happened; failures also move the feed's
     next fetch back (exponential backoff, or the server's Retry-After) and pause it after
-    ``FEEDS["PAUSE_AFTER_ERRORS"]`` failures in a row or at once on 410 Gone.
+    ``FEEDS["PAUSE_AFTER_ERRORS"]`` failures in a row or at once on 410 Gone. That includes the
+    failures nothing foresaw: the worker's soft time limit, a value the database refuses, a bug
+    (``_record_crash``). Only an unreachable database is raised, for the task to retry.
     """
     lock_key, token = f"feed-fetch-lock:{feed_id}", uuid.uuid4().hex
     if not cache.add(lock_key, token, timeout=settings.FEEDS["LOCK_SECONDS"]):
         raise FeedBusy(f"feed {feed_id} is being fetched by another worker")
+    started_at = timezone.now()
     try:
-        feed = Feed.objects.get(pk=feed_id)
-        started_at = timezone.now()
-        try:
-            response = fetch_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-        except FetchError as exc:
-            return _record_failure(
-                feed,
-                started_at=started_at,
-                outcome=exc.outcome,
-                message=str(exc),
-                url=exc.url,
-                http_status=exc.http_status,
-                bytes_received=exc.bytes_received,
-                retry_after=exc.retry_after,
-            )
-        moved_to = _follow_permanent_redirect(feed, response.permanent_url)
-        return feed_ingest_document(
-            feed=feed,
-            body=response.body,
-            source_url=response.url,
-            content_type=response.content_type,
-            http_status=response.status,
-            etag=response.etag,
-            last_modified=response.last_modified,
-            started_at=started_at,
-            note=moved_to,
-        )
+        return _fetch_and_ingest(Feed.objects.get(pk=feed_id), started_at=started_at)
+    except DB_UNREACHABLE:
+        raise
+    except Exception as exc:  # SoftTimeLimitExceeded is an Exception too
+        return _record_crash(feed_id=feed_id, started_at=started_at, exc=exc)
     finally:
         if cache.get(lock_key) == token:
             cache.delete(lock_key)
+
+
+def _fetch_and_ingest(feed: Feed, *, started_at: datetime) -> FeedFetch:
+    try:
+        response = fetch_url(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    except FetchError as exc:
+        return _record_failure(
+            feed,
+            started_at=started_at,
+            outcome=exc.outcome,
+            message=str(exc),
+            url=exc.url,
+            http_status=exc.http_status,
+            bytes_received=exc.bytes_received,
+            retry_after=exc.retry_after,
+        )
+    moved_to = _follow_permanent_redirect(feed, response.permanent_url)
+    return _ingest_document(
+        feed=feed,
+        body=response.body,
+        source_url=response.url,
+        content_type=response.content_type,
+        http_status=response.status,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        started_at=started_at,
+        note=moved_to,
+    )
 
 
 def feed_ingest_document(
@@ -123,8 +146,39 @@ def feed_ingest_document(
     """Store a fetched (or read) feed document: parse, upsert its articles, log the attempt.
 
     A 304 (``http_status=304``) or a body identical to the last one skips parsing entirely.
+    Any failure is logged as a failed attempt, as in ``feed_fetch``.
     """
     started_at = started_at or timezone.now()
+    try:
+        return _ingest_document(
+            feed=feed,
+            body=body,
+            source_url=source_url,
+            content_type=content_type,
+            http_status=http_status,
+            etag=etag,
+            last_modified=last_modified,
+            started_at=started_at,
+            note=note,
+        )
+    except DB_UNREACHABLE:
+        raise
+    except Exception as exc:
+        return _record_crash(feed_id=feed.pk, started_at=started_at, exc=exc, url=source_url)
+
+
+def _ingest_document(
+    *,
+    feed: Feed,
+    body: bytes,
+    source_url: str,
+    content_type: str,
+    http_status: int | None,
+    etag: str,
+    last_modified: str,
+    started_at: datetime,
+    note: str,
+) -> FeedFetch:
     source_url = source_url or feed.url
     size = len(body)
     log = {"url": source_url, "http_status": http_status, "bytes_received": size}
@@ -143,7 +197,12 @@ def feed_ingest_document(
             **log,
         )
     try:
-        parsed = parse_feed(body, url=source_url, content_type=content_type)
+        parsed = parse_feed(
+            body,
+            url=source_url,
+            content_type=content_type,
+            max_items=settings.FEEDS["MAX_ITEMS"],
+        )
     except UnsafeDocument as exc:
         return _record_failure(
             feed, started_at=started_at, outcome=Outcome.UNSAFE_DOCUMENT, message=str(exc), **log
@@ -164,10 +223,21 @@ def feed_ingest_document(
             feed,
             started_at=started_at,
             outcome=Outcome.NEW_CONTENT,
-            message="; ".join(m for m in (note, _bozo_note(parsed.bozo_reason)) if m),
+            message="; ".join(
+                m
+                for m in (
+                    note,
+                    _bozo_note(parsed.bozo_reason),
+                    _dropped_note(parsed),
+                    _collision_note(counts.collided_ids),
+                )
+                if m
+            ),
             entries_seen=len(parsed.entries),
             entries_created=counts.created,
             entries_updated=counts.updated,
+            entries_dropped=parsed.dropped,
+            entries_collided=len(counts.collided_ids),
             **log,
         )
         if counts.changed_ids:
@@ -180,20 +250,27 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
     """Create or update the articles of one feed document, in bulk, on their natural key.
 
     An article already stored under the same identity, or failing that under the same URL, is
-    updated only when a field the feed sets has changed; every article is linked to ``feed``
-    with that feed's categories for it.
+    updated only when a field the feed sets has changed, and only when it belongs to the
+    feed's publisher (``_match_existing``); every article is linked to ``feed`` with that
+    feed's categories for it.
     """
     counts = UpsertCounts()
     changed: list[int] = []
+    collided: list[int] = []
+    key = feed.publisher_key
     for start in range(0, len(entries), BATCH_SIZE):
         batch = entries[start : start + BATCH_SIZE]
-        existing = _existing_articles(batch)
+        existing, owners = _existing_articles(batch, key)
         to_create, to_update, update_fields, linked = [], [], set(), []
-        for entry, article in zip(batch, _match_existing(batch, existing), strict=True):
+        matches, link_only = _match_existing(batch, existing, owners, feed, collided)
+        for entry, article in zip(batch, matches, strict=True):
+            _clamp_future_date(entry, article, now)
             if article is None:
                 article = Article(identity=entry.identity, first_seen_at=now, updated_at=now)
                 _assign(article, entry.article_fields())
                 to_create.append(article)
+            elif article.pk in link_only:
+                counts.unchanged += 1
             else:
                 diff = _changed_fields(article, entry)
                 if diff:
@@ -214,6 +291,7 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
         counts.updated += len(to_update)
         _link_to_feed(feed, linked, now)
     counts.changed_ids = tuple(changed)
+    counts.collided_ids = tuple(collided)
     return counts
 
 
@@ -292,34 +370,105 @@ def _article_visibility_set(article: Article, *, hidden: bool) -> bool:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _existing_articles(batch: list[ParsedEntry]) -> dict:
-    """Stored articles of a batch, by identity and by ("url", url), in one query."""
+def _existing_articles(batch: list[ParsedEntry], key: str) -> tuple[dict, dict]:
+    """Stored articles of a batch, by identity (also as kept apart for publisher ``key``) and
+    by ("url", url), in one query; and who owns each (``_owners``)."""
     identities = [e.identity for e in batch]
+    identities += [_scoped_identity(i, key) for i in identities]
     urls = [e.url for e in batch if e.url]
     found: dict = {}
     for article in Article.objects.matching_identities(identities, urls).order_by("id"):
         found[article.identity] = article
         if article.url:
             found.setdefault(("url", article.url), article)
-    return found
+    return found, _owners({a.pk for a in found.values()})
 
 
-def _match_existing(batch: list[ParsedEntry], existing: dict) -> list[Article | None]:
-    """The stored article of each entry: by identity, else by URL if no other entry has it.
+def _owners(article_ids: set[int]) -> dict[int, tuple[int, str]]:
+    """(feed id, publisher key) of the feed that first carried each article.
 
-    One article is never matched twice in a batch: two posts of one document are two posts.
+    The first feed, not any: a feed merely linked to an article (a race, a syndicated copy)
+    gains no right to change it.
     """
-    claimed = {existing[e.identity].pk for e in batch if e.identity in existing}
+    owners: dict[int, tuple[int, str]] = {}
+    links = (
+        ArticleFeed.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "id")
+        .values_list("article_id", "feed_id", "feed__publisher", "feed__url")
+    )
+    for article_id, feed_id, publisher, url in links:
+        if article_id not in owners:
+            owners[article_id] = (feed_id, publisher_key(publisher=publisher, url=url))
+    return owners
+
+
+def _scoped_identity(identity: str, key: str) -> str:
+    """The identity of a publisher's post whose natural key another publisher's article holds."""
+    return hashlib.sha256(f"publisher:{key}|{identity}".encode()).hexdigest()
+
+
+def _match_existing(
+    batch: list[ParsedEntry], existing: dict, owners: dict, feed: Feed, collided: list[int]
+) -> tuple[list[Article | None], set[int]]:
+    """The stored article of each entry: by identity, else by URL if no other entry has it;
+    and the matched articles the entry may only be linked to, not change.
+
+    A feed changes only its own publisher's articles. An entry whose identity or link is held
+    by another publisher's article (a guid or link copied from another site) never touches it:
+    the same content is the same post (linked, not changed); other content is this
+    publisher's own article, kept apart under a scoped identity, and the collision is
+    reported in ``collided`` for the fetch log. One article is never matched twice in a
+    batch: two posts of one document are two posts.
+    """
+    key = feed.publisher_key
     matches: list[Article | None] = []
-    for entry in batch:
+    link_only: set[int] = set()
+
+    def belongs(article: Article) -> bool:
+        # No publisher on either side (a local file read by `ingest`): the operator's own
+        # input, trusted as before.
+        owner = owners.get(article.pk)
+        return owner is None or not key or not owner[1] or owner[0] == feed.pk or owner[1] == key
+
+    kept_apart: set[int] = set()
+    for n, entry in enumerate(batch):
         article = existing.get(entry.identity)
-        if article is None:
-            candidate = existing.get(("url", entry.url))
-            if candidate is not None and candidate.pk not in claimed:
-                article = candidate
-                claimed.add(candidate.pk)
+        if article is not None and not belongs(article):
+            if article.content_hash == entry.content_hash:
+                link_only.add(article.pk)
+            else:
+                collided.append(article.pk)
+                kept_apart.add(n)
+                entry.identity = _scoped_identity(entry.identity, key)
+                article = existing.get(entry.identity)
         matches.append(article)
-    return matches
+    claimed = {a.pk for a in matches if a is not None}
+    for n, entry in enumerate(batch):
+        candidate = existing.get(("url", entry.url))
+        if matches[n] is not None or n in kept_apart or candidate is None:
+            continue
+        if candidate.pk in claimed:
+            continue
+        if belongs(candidate):
+            matches[n] = candidate
+            claimed.add(candidate.pk)
+        elif candidate.content_hash != entry.content_hash:
+            collided.append(candidate.pk)
+    return matches, link_only
+
+
+def _clamp_future_date(entry: ParsedEntry, article: Article | None, now: datetime) -> None:
+    """A post dated after its fetch would head every newest-first list until that date: it is
+    dated at the fetch instead, and the feed's date kept (and shown to editors) beside it.
+
+    Clamped once: while the feed repeats the same future date, the first fetch time stays.
+    """
+    if entry.published_at is None or entry.published_at <= now + FUTURE_DATE_SKEW:
+        return
+    claimed = entry.published_at
+    keep = article is not None and article.claimed_published_at == claimed
+    entry.published_at = article.published_at if keep else now
+    entry.claimed_published_at = claimed
 
 
 def _changed_fields(article: Article, entry: ParsedEntry) -> list[str]:
@@ -383,6 +532,61 @@ def _follow_permanent_redirect(feed: Feed, permanent_url: str | None) -> str:
 
 def _bozo_note(reason: str) -> str:
     return f"malformed feed, kept what it yields ({reason})" if reason else ""
+
+
+def _dropped_note(parsed: ParsedFeed) -> str:
+    if not parsed.dropped:
+        return ""
+    kept = settings.FEEDS["MAX_ITEMS"]
+    return f"read the first {kept} items, dropped {parsed.dropped} more (FEEDS_MAX_ITEMS)"
+
+
+def _collision_note(article_ids: tuple[int, ...]) -> str:
+    if not article_ids:
+        return ""
+    shown = ", ".join(f"#{pk}" for pk in sorted(set(article_ids))[:10])
+    return (
+        f"{len(article_ids)} items carried the guid or link of another publisher's articles "
+        f"({shown}): kept as this feed's own, the others left untouched"
+    )
+
+
+def _record_crash(
+    *, feed_id: int, started_at: datetime, exc: Exception, url: str = ""
+) -> FeedFetch:
+    """Log an attempt that failed in a way no check foresaw, and back off as for any failure.
+
+    Whatever the attempt wrote was rolled back with its transaction, and the feed is read
+    again, so nothing it changed in memory (the body hash above all) is saved.
+    """
+    if isinstance(exc, SoftTimeLimitExceeded):
+        outcome, what = Outcome.TIME_LIMIT, "the worker's soft time limit was reached"
+    elif isinstance(exc, DatabaseError):
+        outcome, what = Outcome.DATABASE_ERROR, "the database refused the write"
+    else:
+        outcome, what = Outcome.INTERNAL_ERROR, "unexpected error"
+    message = f"{what}: {type(exc).__name__}: {exc}".rstrip(": ") + f" (in {_where(exc)})"
+    logger.error("feed %s: %s", feed_id, message, exc_info=exc)
+    usable = connection.connection is None or connection.is_usable()
+    if not usable and not connection.in_atomic_block:
+        # An exception raised by a signal (the time limit) can leave the connection mid-query:
+        # the log is written on a fresh one.
+        connection.close()
+    feed = Feed.objects.get(pk=feed_id)
+    return _record_failure(
+        feed, started_at=started_at, outcome=outcome, message=message, url=url or feed.url
+    )
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of our own code the exception passed through, as path:line."""
+    root = Path(settings.BASE_DIR)
+    where = "unknown place"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.is_relative_to(root) and ".venv" not in path.parts:
+            where = f"{path.relative_to(root)}:{frame.lineno} {frame.name}"
+    return where
 
 
 def _record_success(

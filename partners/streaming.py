@@ -18,6 +18,21 @@ from .models import SCOPE_EXPORT
 
 CHUNK_ROWS = 2000
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell a spreadsheet will not run: text that could start a formula gets a
+    leading apostrophe (OWASP's advice), which spreadsheets show as text and do not display.
+
+    Only text is escaped: numbers, dates and booleans are data, so a negative figure stays -5.
+    Feeds, editors and partners all write text that reaches the export, so every text cell is
+    treated alike rather than trusting some columns.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 def csv_lines(columns: tuple[str, ...], rows: Iterable[dict]) -> Iterator[str]:
@@ -25,7 +40,7 @@ def csv_lines(columns: tuple[str, ...], rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)

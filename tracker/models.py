@@ -671,3 +671,28 @@ class ArticleEnrichment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} at {self.enriched_at:%Y-%m-%d %H:%M}"
+
+
+class ReferenceValue(models.Model):
+    """The value the reference data last gave one field of one record.
+
+    ``load_reference`` runs at every web start: it changes a field only while the field still
+    holds the value last loaded into it, so an editor's change (the field no longer holds it)
+    is never reverted.
+    """
+
+    model = models.CharField(max_length=100, help_text="app_label.model")
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=100)
+    value = models.JSONField(null=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "object_id", "field"], name="reference_value_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} #{self.object_id} {self.field}"

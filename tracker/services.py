@@ -41,6 +41,7 @@ from .models import (
     InitiativeSponsor,
     Link,
     Mention,
+    ReferenceValue,
     Topic,
 )
 
@@ -754,6 +755,7 @@ class ReferenceResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # fields an editor changed, left as they are
 
     def count(self, kind: str, what: str) -> None:
         target = self.created if what == "created" else self.updated
@@ -767,10 +769,11 @@ class ReferenceResult:
 def reference_load(*, data: dict[str, list[dict[str, Any]]]) -> ReferenceResult:
     """Create or refresh the reference entities, initiatives and topics.
 
-    Idempotent: a second run with the same data changes nothing. Descriptions and summaries
-    follow the data; other fields are only filled where empty, so an editor's change of status
-    or date stands. Nothing is ever deleted, and an alias another record already uses is
-    skipped and reported, never taken over.
+    Idempotent: a second run with the same data changes nothing. Descriptions, summaries and
+    facts follow the data only while they hold what was last loaded (``_refresh``): a field an
+    editor changed is kept and reported in ``kept``. Other fields are only filled where empty,
+    so an editor's change of status or date stands. Nothing is ever deleted, and an alias
+    another record already uses is skipped and reported, never taken over.
     """
     result = ReferenceResult()
     with transaction.atomic():
@@ -816,9 +819,12 @@ def _upsert(
         obj = model(slug=row["slug"], **values)
         obj.full_clean()
         obj.save()
+        _remember(obj, {name: values[name] for name in refreshed if name in values})
         result.count(kind, "created")
         return obj
-    changed = [name for name in refreshed if name in values and getattr(obj, name) != values[name]]
+    label = f"{kind} {row['slug']!r}"
+    wanted = {name: values[name] for name in refreshed if name in values}
+    changed = _refresh(obj, wanted, label=label, result=result)
     changed += [
         name
         for name in filled
@@ -831,6 +837,57 @@ def _upsert(
         obj.save(update_fields=[*changed, "updated_at"])
         result.count(kind, "updated")
     return obj
+
+
+def _refresh(obj: Model, wanted: dict[str, Any], *, label: str, result: ReferenceResult) -> list:
+    """The fields of ``obj`` to set to the reference data's ``wanted`` values.
+
+    A field is refreshed only while it holds the value last loaded into it. Holding anything
+    else, it was changed by an editor (or predates this record keeping, when an edit cannot be
+    told from old data): it is kept, and reported in ``result.kept`` on every run. Values
+    loaded (or found already equal) are remembered for the next run.
+    """
+    last = dict(
+        ReferenceValue.objects.filter(
+            model=obj._meta.label_lower, object_id=obj.pk, field__in=list(wanted)
+        ).values_list("field", "value")
+    )
+    changed, remember = [], {}
+    for name, value in wanted.items():
+        current = _as_json(getattr(obj, name))
+        if current == _as_json(value):
+            pass
+        elif name in last and current == last[name]:
+            changed.append(name)
+        else:
+            result.kept.append(f"{label}: {name} was changed by an editor, kept")
+            continue
+        if last.get(name, _UNSET) != _as_json(value):
+            remember[name] = value
+    _remember(obj, remember)
+    return changed
+
+
+_UNSET = object()
+
+
+def _remember(obj: Model, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        ReferenceValue.objects.update_or_create(
+            model=obj._meta.label_lower,
+            object_id=obj.pk,
+            field=name,
+            defaults={"value": _as_json(value)},
+        )
+
+
+def _as_json(value: Any) -> Any:
+    """A field value as stored in ReferenceValue (and compared with it)."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _add_aliases(
@@ -924,10 +981,14 @@ def _reference_fact(initiative: Initiative, fact: dict[str, Any], result: Refere
     current = InitiativeFact.objects.filter(initiative=initiative, label=fact["label"]).first()
     if current is None:
         InitiativeFact(initiative=initiative, label=fact["label"], **values).full_clean()
-        InitiativeFact.objects.create(initiative=initiative, label=fact["label"], **values)
+        created = InitiativeFact.objects.create(
+            initiative=initiative, label=fact["label"], **values
+        )
+        _remember(created, values)
         result.count("fact", "created")
         return
-    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    label = f"fact {fact['label']!r} of initiative {initiative.slug!r}"
+    changed = _refresh(current, values, label=label, result=result)
     if changed:
         for name in changed:
             setattr(current, name, values[name])

@@ -171,6 +171,9 @@ FEEDS = {
     # Applied to the decompressed body, so a gzip bomb stops at the same size as a plain one.
     "MAX_BYTES": env.int("FEEDS_MAX_BYTES", default=5 * 1024 * 1024),
     "MAX_REDIRECTS": env.int("FEEDS_MAX_REDIRECTS", default=5),
+    # Items read from one feed document; the rest are dropped (and the fetch log says so), so
+    # a document of 100k tiny items cannot keep a worker past its time limit.
+    "MAX_ITEMS": env.int("FEEDS_MAX_ITEMS", default=1000),
     # Loopback feeds are refused in production; tests and the demo serve feeds from 127.0.0.1.
     "ALLOW_LOOPBACK": env.bool("FEEDS_ALLOW_LOOPBACK", default=False),
     "FETCH_INTERVAL_MINUTES": env.int("FEEDS_FETCH_INTERVAL_MINUTES", default=30),

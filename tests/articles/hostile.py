@@ -140,3 +140,46 @@ def corpus(loopback, *, max_bytes: int) -> list[tuple[str, str, set[str]]]:
             {Out.HTTP_ERROR, Out.NETWORK_ERROR, Out.PARSE_ERROR},
         )
     return cases
+
+
+# --- entity declarations in encodings that do not write "<!ENTITY" in ASCII ---------------------
+
+EXPANDED = "ENTITY-EXPANDED-HERE"
+
+
+def _entity_document(declared: str | None, *, lead: str = "") -> str:
+    declaration = f'<?xml version="1.0" encoding="{declared}"?>\n' if declared else ""
+    return (
+        f"{lead}{declaration}"
+        # One declaration a line: feedparser keeps (and expands) entities declared that way.
+        f'<!DOCTYPE rss [\n<!ENTITY boom "{EXPANDED}">\n]>\n'
+        '<rss version="2.0"><channel><title>Entity test</title><link>https://x.example</link>'
+        "<item><title>&boom;</title><link>https://x.example/1</link>"
+        "<description>&boom; &boom;</description></item></channel></rss>"
+    )
+
+
+def entity_documents() -> list[tuple[str, bytes, str]]:
+    """(name, body, Content-Type) of documents declaring an entity that feedparser expands,
+    each in an encoding where the bytes never spell ``<!ENTITY`` in ASCII."""
+    rss_type = "application/rss+xml"
+    docs = []
+    # EBCDIC: feedparser recognises "<?xm" written in cp037, then obeys the declaration.
+    for codec in ("cp037", "cp500", "cp273", "cp1140"):
+        docs.append((f"ebcdic-{codec}", _entity_document(codec).encode(codec), rss_type))
+    # EBCDIC named only by the Content-Type, no declaration to recognise.
+    header_only = _entity_document(None).encode("cp500")
+    docs.append(("ebcdic-header", header_only, f"{rss_type}; charset=cp500"))
+    # UTF-16/32 without a byte-order mark, named by the Content-Type; a leading newline hides
+    # the NULs around the first "<".
+    for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        body = _entity_document(None, lead="\n").encode(codec)
+        docs.append((f"{codec}-no-bom", body, f"{rss_type}; charset={codec[:6]}{codec[7:]}"))
+    # UTF-16 named by the XML declaration alone, after leading whitespace in text/xml's
+    # charset.
+    docs.append(("utf-16-text-xml", _entity_document(None, lead=" ").encode("utf-16-le"),
+                 "text/xml; charset=utf-16le"))  # fmt: skip
+    # UTF-7 may write "<" as "+ADw-" (Python's encoder writes it plainly, so by hand).
+    utf7 = _entity_document(None).replace("<", "+ADw-").encode("ascii")
+    docs.append(("utf-7", utf7, f"{rss_type}; charset=utf-7"))
+    return docs

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import OperationalError
@@ -194,3 +195,49 @@ def test_database_failure_mid_fetch_is_retried_and_leaves_no_partial_writes(loop
     assert fetch_feed.autoretry_for and fetch_feed.retry_backoff
     assert_each_article_once([feed])
     assert FeedFetch.objects.filter(feed=feed).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_time_limited_fetch_killed_then_timed_out_is_logged_and_loses_nothing(
+    tmp_path, loopback, not_eager
+):
+    feed = make_feeds(loopback, 1)[0]
+    assert services.feed_fetch(feed_id=feed.pk).outcome == "new_content"
+    stored = list(Article.objects.order_by("id").values_list("id", "content_hash"))
+    # The feed now answers slower than the fetch may take (its read timeout would allow it).
+    slow = rss(*(item(k) for k in range(900, 920)))
+    loopback.route("/f0.xml", Response(200, XML, slow, delay=6.0))
+    env = {
+        "CELERY_BROKER_TRANSPORT_OPTIONS": json.dumps(
+            {"visibility_timeout": 4, "unacked_restore_interval": 1,
+             "unacked_restore_throttle": 1, "unacked_mutex_expire": 2}
+        ),
+        "FEEDS_LOCK_SECONDS": "3",
+    }  # fmt: skip
+    queue = new_queue()
+    first = Worker(queue, tmp_path / "first.log", **env).start()
+    try:
+        fetch_feed.apply_async(args=[feed.pk], queue=queue, soft_time_limit=2, time_limit=20)
+        assert wait_for(lambda: loopback.requests_to("/f0.xml")[1:], 60), (
+            tmp_path / "first.log"
+        ).read_text()
+    finally:
+        first.kill()  # mid-fetch: no log row, no ack
+    assert FeedFetch.objects.filter(feed=feed).count() == 1
+
+    second = Worker(queue, tmp_path / "second.log", **env).start()
+    try:
+        # Redelivered, the fetch runs into its soft time limit, which is logged like any failure.
+        assert wait_for(lambda: FeedFetch.objects.filter(feed=feed).count() == 2, 90), (
+            tmp_path / "second.log"
+        ).read_text()
+    finally:
+        second.stop()
+    failed = FeedFetch.objects.filter(feed=feed).first()
+    assert failed.outcome == "time_limit", failed.error_message
+    feed.refresh_from_db()
+    assert feed.consecutive_errors == 1 and feed.last_error == failed.error_message
+    assert feed.next_fetch_at > failed.finished_at + timedelta(minutes=20)
+    assert list(Article.objects.order_by("id").values_list("id", "content_hash")) == stored

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Feed, FeedFetch
 from articles.services import FeedBusy, feed_fetch, feed_resume
-from articles.tasks import fetch_due_feeds
+from articles.tasks import fetch_due_feeds, fetch_feed
 from tests.loopback import Response
 
 from .feeds import item, rss
@@ -195,3 +195,103 @@ def test_scheduler_fetches_due_feeds_once_and_twice_is_harmless(
     assert [r.path for r in loopback.requests] == ["/feed.xml"]
     assert FeedFetch.objects.get().feed == due
     assert Article.objects.count() == 3
+
+
+# --- failures outside the foreseen outcomes: logged, counted, backed off ---------------------
+
+
+def test_items_beyond_the_cap_are_dropped_and_the_log_says_so(loopback, make_feed, settings):
+    settings.FEEDS = {**settings.FEEDS, "MAX_ITEMS": 5}
+    loopback.route("/feed.xml", Response(200, RSS_TYPE, rss(*(item(n) for n in range(12)))))
+    feed = make_feed()
+
+    result = fetch(feed)
+
+    assert result.outcome == Outcome.NEW_CONTENT
+    assert (result.entries_seen, result.entries_created, result.entries_dropped) == (5, 5, 7)
+    assert "dropped 7" in result.error_message and "FEEDS_MAX_ITEMS" in result.error_message
+    # The first items of the document are kept: feeds list their newest posts first.
+    assert sorted(Article.objects.values_list("title", flat=True)) == [
+        f"Post number {n}" for n in range(5)
+    ]
+
+
+def test_absurd_comment_counts_are_clamped_before_the_database(loopback, make_feed):
+    posts = [item(1, comments=2**40), item(2, comments=-3), item(3, comments=12)]
+    loopback.route("/feed.xml", Response(200, RSS_TYPE, rss(*posts)))
+    feed = make_feed()
+
+    assert fetch(feed).outcome == Outcome.NEW_CONTENT
+
+    counts = dict(Article.objects.values_list("title", "comment_count"))
+    assert counts == {"Post number 1": 2**31 - 1, "Post number 2": None, "Post number 3": 12}
+
+
+def _first_good_fetch(loopback, make_feed):
+    loopback.route("/feed.xml", Response(200, RSS_TYPE, BODY))
+    feed = make_feed(fetch_interval_minutes=10)
+    assert fetch(feed).outcome == Outcome.NEW_CONTENT
+    loopback.route("/feed.xml", Response(200, RSS_TYPE, rss(*(item(n) for n in range(1, 9)))))
+    return feed, list(Article.objects.order_by("id").values_list("id", "content_hash"))
+
+
+def _assert_failure_counted(feed, result, outcome, stored):
+    assert result.outcome == outcome
+    assert FeedFetch.objects.filter(feed=feed).first() == result
+    assert feed.consecutive_errors == 1
+    assert feed.last_error == result.error_message
+    assert feed.next_fetch_at > timezone.now() + timedelta(minutes=9)  # backed off
+    # The failed attempt wrote nothing, and did not remember the body as seen.
+    assert list(Article.objects.order_by("id").values_list("id", "content_hash")) == stored
+
+
+def test_soft_time_limit_mid_ingest_is_logged_counted_and_backed_off(
+    loopback, make_feed, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from articles import services
+
+    feed, stored = _first_good_fetch(loopback, make_feed)
+    body_hash = feed.body_hash
+    real_upsert = services.articles_upsert
+
+    def upsert_then_run_out_of_time(**kwargs):
+        real_upsert(**kwargs)  # the articles are written, then the signal arrives
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "articles_upsert", upsert_then_run_out_of_time)
+
+    outcome = fetch_feed.delay(feed.pk).get()  # the task itself does not crash
+    feed.refresh_from_db()
+
+    result = FeedFetch.objects.filter(feed=feed).first()
+    assert outcome == Outcome.TIME_LIMIT
+    _assert_failure_counted(feed, result, Outcome.TIME_LIMIT, stored)
+    assert feed.body_hash == body_hash
+    assert "time limit" in result.error_message
+    assert "upsert_then_run_out_of_time" in result.error_message  # where it stopped
+
+    monkeypatch.setattr(services, "articles_upsert", real_upsert)
+    assert fetch(feed).outcome == Outcome.NEW_CONTENT  # the same document is read again
+    assert Article.objects.count() == 8
+
+
+@pytest.mark.postgres
+def test_database_error_mid_ingest_is_logged_counted_and_backed_off(
+    loopback, make_feed, monkeypatch, settings
+):
+    from articles import parsing
+
+    settings.FEEDS = {**settings.FEEDS, "PAUSE_AFTER_ERRORS": 2}
+    feed, stored = _first_good_fetch(loopback, make_feed)
+    # Any value PostgreSQL refuses will do; without the clamp a comment count is one.
+    monkeypatch.setattr(parsing, "MAX_COUNT", 2**40)
+    loopback.route("/feed.xml", Response(200, RSS_TYPE, rss(item(1, comments=2**40))))
+
+    result = fetch(feed)
+
+    _assert_failure_counted(feed, result, Outcome.DATABASE_ERROR, stored)
+    assert "DataError" in result.error_message
+    fetch(feed)  # the same failure again: it counts toward the pause
+    assert feed.is_paused and feed.consecutive_errors == 2

@@ -3,6 +3,7 @@ nothing already stored is lost."""
 
 from collections import Counter
 
+import feedparser
 import pytest
 
 from articles.models import Article, Feed, FeedFetch
@@ -10,7 +11,7 @@ from articles.tasks import fetch_feed
 from tests.loopback import Response
 
 from .feeds import item, rss
-from .hostile import corpus
+from .hostile import EXPANDED, corpus, entity_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,27 @@ def test_hostile_corpus_is_logged_and_loses_nothing(loopback, settings):
     assert set(stored) <= set(Article.objects.values_list("id", "content_hash"))
     print(dict(outcomes))
     assert len(outcomes) >= 6, outcomes
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(body, content_type) for _name, body, content_type in entity_documents()],
+    ids=[name for name, _body, _content_type in entity_documents()],
+)
+def test_entity_declarations_are_refused_in_every_encoding(loopback, body, content_type):
+    # The document is really hostile: the parser, left alone, expands the entity.
+    parsed = feedparser.parse(body, response_headers={"content-type": content_type})
+    assert EXPANDED in parsed.entries[0].title
+
+    loopback.route("/feed.xml", Response(200, {"Content-Type": "application/rss+xml"},
+                                         rss(item(1))))  # fmt: skip
+    feed = Feed.objects.create(url=loopback.url("/feed.xml"))
+    assert fetch_feed.delay(feed.pk).get() == FeedFetch.Outcome.NEW_CONTENT
+    stored = list(Article.objects.values_list("id", "content_hash"))
+
+    loopback.route("/feed.xml", Response(200, {"Content-Type": content_type}, body))
+    assert fetch_feed.delay(feed.pk).get() == FeedFetch.Outcome.UNSAFE_DOCUMENT
+    fetch = FeedFetch.objects.filter(feed=feed).first()
+    assert "entities" in fetch.error_message
+    assert not Article.objects.filter(title__contains=EXPANDED).exists()
+    assert list(Article.objects.values_list("id", "content_hash")) == stored

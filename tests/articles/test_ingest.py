@@ -4,7 +4,7 @@ import re
 import resource
 import time
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -358,3 +358,152 @@ def test_relative_links_are_made_absolute_against_the_feed(feed):
     article = Article.objects.get()
     assert article.url == "https://rareearthexchanges.com/news/relative-post/"
     assert 'href="https://rareearthexchanges.com/news/relative-post/x/"' in article.content_html
+
+
+# --- a feed changes only its own publisher's articles ------------------------------------------
+
+VICTIM_LINK = "https://feeds.example.org"
+
+
+def _articles():
+    return list(
+        Article.objects.order_by("id").values_list("id", "identity", "url", "title", "content_hash")
+    )
+
+
+def test_a_feed_reusing_another_sites_guid_or_link_never_overwrites_its_articles(feed):
+    victim = Feed.objects.create(url="https://feeds.example.org/feed/")
+    real = rss(item(1, body="<p>The real story.</p>"), item(2, body="<p>Another real one.</p>"))
+    ingest(victim, real)
+    before = _articles()
+
+    attacker = Feed.objects.create(url="https://attacker.example.net/feed/")
+    forged = rss(
+        # the victim's guid URL (and link), forged content
+        item(1, title="Forged headline", body="<p>Forged body.</p>"),
+        # a guid of its own, the victim's link
+        item(2, guid="https://attacker.example.net/p/2", title="Forged 2", body="<p>Lies.</p>",
+             link="https://feeds.example.org/posts/2/"),
+        link=VICTIM_LINK,  # claiming the victim's site changes nothing
+    )  # fmt: skip
+    fetch = ingest(attacker, forged)
+
+    assert fetch.outcome == Outcome.NEW_CONTENT
+    assert fetch.entries_collided == 2
+    assert "another publisher" in fetch.error_message
+    assert Article.objects.filter(title__startswith="Forged").count() == 2  # its own, apart
+    victims = [row for row in _articles() if row[0] in {b[0] for b in before}]
+    assert victims == before  # title, body, link: untouched
+    assert not Article.objects.filter(pk__in=[b[0] for b in before], feeds=attacker).exists()
+
+    # Again: idempotent, and still reported; the real feed's re-ingest finds nothing lost.
+    again = ingest(attacker, forged.replace(b"Forged body", b"Forged body, v2"))
+    # The reused guid collides every time; the reused link only until the item has its own row.
+    assert (again.entries_created, again.entries_collided) == (0, 1)
+    ingest(victim, real + b" ")
+    assert [row for row in _articles() if row[0] in {b[0] for b in before}] == before
+
+
+def test_a_squatting_feed_does_not_keep_the_real_publisher_out(feed):
+    attacker = Feed.objects.create(url="https://attacker.example.net/feed/")
+    ingest(attacker, rss(item(1, title="Squatted", body="<p>First, and false.</p>")))
+    victim = Feed.objects.create(url="https://www.feeds.example.org/feed/")
+
+    fetch = ingest(victim, rss(item(1, title="Real title", body="<p>The real story.</p>")))
+
+    assert (fetch.entries_created, fetch.entries_collided) == (1, 1)
+    assert Article.objects.get(feeds=victim).title == "Real title"
+    assert Article.objects.get(feeds=attacker).title == "Squatted"
+    edited = ingest(victim, rss(item(1, title="Real title", body="<p>Corrected story.</p>")))
+    assert (edited.entries_created, edited.entries_updated) == (0, 1)
+    assert "Corrected story." in Article.objects.get(feeds=victim).content_text
+
+
+def test_feeds_an_editor_marks_as_one_publisher_update_each_others_articles(feed):
+    site = Feed.objects.create(url="https://feeds.example.org/feed/")
+    ingest(site, rss(item(1, body="<p>First version.</p>")))
+    relay = Feed.objects.create(url="https://relay.example.com/feeds.example/", publisher="")
+    assert ingest(relay, rss(item(1, body="<p>Edited.</p>"))).entries_collided == 1
+
+    relay.publisher = "feeds.example.org"
+    relay.save()
+    fetch = ingest(relay, rss(item(1, body="<p>Edited again.</p>")))
+
+    assert (fetch.entries_updated, fetch.entries_collided) == (1, 0)
+    assert (
+        "Edited again." in Article.objects.get(url__endswith="/posts/1/", feeds=site).content_text
+    )
+
+
+# --- posts dated in the future --------------------------------------------------------------
+
+
+def _dated(n: int, when: datetime, **kwargs) -> str:
+    return item(n, **kwargs).replace(
+        f"Mon, 02 Feb 2026 10:{n % 60:02d}:00 +0000", when.strftime("%a, %d %b %Y %H:%M:%S +0000")
+    )
+
+
+def test_future_dated_posts_are_dated_at_their_fetch_and_flagged(feed, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.factories import make_admin_editor
+
+    year_2100 = datetime(2100, 1, 1, 9, 0, tzinfo=UTC)
+    before = timezone.now().replace(microsecond=0)
+    ingest(feed, rss(_dated(1, year_2100, title="From the future"), item(2)))
+    after = timezone.now()
+
+    pinned = Article.objects.get(title="From the future")
+    assert before <= pinned.published_at <= after
+    assert pinned.claimed_published_at == year_2100 and pinned.is_future_dated
+    assert not Article.objects.get(url__endswith="/posts/2/").is_future_dated
+
+    # The next real post, published after that fetch, heads the lists: nothing is pinned.
+    later = after.replace(microsecond=0) + timedelta(seconds=1)
+    time.sleep(max(0.0, (later - timezone.now()).total_seconds()) + 0.1)
+    fetch = ingest(
+        feed,
+        rss(_dated(1, year_2100, title="From the future"), item(2), _dated(3, later)),
+    )
+    assert (fetch.entries_created, fetch.entries_updated) == (1, 0)  # the clamp is kept
+    newest = Article.objects.published().newest_first().values_list("title", flat=True)
+    assert list(newest[:2]) == ["Post number 3", "From the future"]
+    assert Article.objects.get(pk=pinned.pk).published_at == pinned.published_at
+
+    # Editors see the flag and can list the flagged posts.
+    client.force_login(make_admin_editor())
+    changelist = reverse("admin:articles_article_changelist")
+    page = client.get(changelist, {"claimed_published_at__isempty": "0"}).content.decode()
+    assert "From the future" in page and "Post number 3" not in page
+    detail = client.get(reverse("admin:articles_article_change", args=[pinned.pk]))
+    assert "2100" in detail.content.decode()
+
+
+def test_a_local_file_and_the_sites_feed_agree_on_their_posts(feed, tmp_path):
+    from articles.services import feed_for_file
+
+    path = tmp_path / "backfill.xml"
+    path.write_bytes(rss(item(1, body="<p>From the file.</p>")))
+    ingest(feed_for_file(path=path), path.read_bytes())  # `ingest FILE`: no publisher known
+    site = Feed.objects.create(url="https://feeds.example.org/feed/")
+
+    fetch = ingest(site, rss(item(1, body="<p>From the site, edited.</p>")))
+
+    assert (fetch.entries_created, fetch.entries_updated, fetch.entries_collided) == (0, 1, 0)
+    assert Article.objects.count() == 1
+
+
+def test_a_dtd_subset_in_a_charset_nobody_can_read_is_refused(feed):
+    from articles.parsing import parse_feed
+    from articles.safety import UnsafeDocument
+
+    subset = b'<!DOCTYPE rss [\n<!ATTLIST rss version CDATA "2.0">\n]>\n'
+    body = rss(item(1)).replace(
+        b'encoding="UTF-8"?>\n', b'encoding="x-no-such-charset"?>\n' + subset
+    )
+    with pytest.raises(UnsafeDocument, match="cannot be read"):
+        parse_feed(body, url=feed.url)
+    # The same subset in a charset that can be read declares no entity: accepted.
+    assert parse_feed(body.replace(b"x-no-such-charset", b"UTF-8"), url=feed.url).entries

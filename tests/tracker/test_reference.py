@@ -103,7 +103,7 @@ def test_reload_refreshes_descriptions_and_keeps_editors_changes():
     services.reference_load(data=read_reference())
 
     vault.refresh_from_db()
-    assert vault.summary.startswith("A US strategic reserve")
+    assert vault.summary == "Edited by hand."  # an editor's summary is never reverted
     assert vault.status == Initiative.Status.ACTIVE
     assert EntityAlias.objects.filter(pk=editor_alias.pk).exists()
     assert InitiativeFact.objects.filter(pk=fact.pk).exists()
@@ -116,3 +116,60 @@ def test_an_alias_taken_by_another_record_is_reported_not_moved():
     result = services.reference_load(data=read_reference())
     assert any("'ASM'" in line for line in result.skipped)
     assert EntityAlias.objects.get(text="ASM").entity.slug == "energy-fuels"
+
+
+def _reword(data, kind, slug, field, text):
+    """The reference data of a later release, with new wording for one field of one row."""
+    row = next(row for row in data[kind] if row["slug"] == slug)
+    row[field] = text
+
+
+def test_reload_never_reverts_what_editors_changed_and_says_what_it_kept(capsys):
+    call_command("load_reference", verbosity=0)
+    capsys.readouterr()
+    exim, dfc = Entity.objects.get(slug="exim"), Entity.objects.get(slug="dfc")
+    vault, forge = (
+        Initiative.objects.get(slug="project-vault"),
+        Initiative.objects.get(slug="forge"),
+    )
+    fact = vault.facts.get(label="EXIM direct loan ceiling")
+    # Editors rewrite one description, one summary and one fact's note (as the admin saves).
+    exim.description = "Our editors' description of the bank."
+    exim.save()
+    vault.summary = "Our editors' summary of the reserve."
+    vault.save()
+    fact.note = "Our editors' note."
+    fact.save()
+    untouched = {"dfc": dfc.description, "forge": forge.summary}
+
+    call_command("load_reference")  # as every web start does
+    out = capsys.readouterr().out
+
+    assert Entity.objects.get(slug="exim").description == "Our editors' description of the bank."
+    assert Initiative.objects.get(slug="project-vault").summary == (
+        "Our editors' summary of the reserve."
+    )
+    assert InitiativeFact.objects.get(pk=fact.pk).note == "Our editors' note."
+    assert "entity 'exim': description was changed by an editor, kept" in out
+    assert "initiative 'project-vault': summary was changed by an editor, kept" in out
+    assert "'EXIM direct loan ceiling'" in out and "note was changed by an editor" in out
+
+    # A later release of the data still refreshes what nobody edited, and only that.
+    data = read_reference()
+    for slug in ("exim", "dfc"):
+        _reword(data, "entities", slug, "description", "New wording for this entity.")
+    for slug in ("project-vault", "forge"):
+        _reword(data, "initiatives", slug, "summary", "New wording for this initiative.")
+    vault_row = next(row for row in data["initiatives"] if row["slug"] == "project-vault")
+    for row in vault_row["facts"]:
+        row["note"] = "New reference note."
+    result = services.reference_load(data=data)
+
+    assert Entity.objects.get(slug="dfc").description == "New wording for this entity."
+    assert Initiative.objects.get(slug="forge").summary == "New wording for this initiative."
+    assert untouched["dfc"] != "New wording for this entity."
+    assert vault.facts.get(label="Private capital").note == "New reference note."
+    assert Entity.objects.get(slug="exim").description == "Our editors' description of the bank."
+    assert InitiativeFact.objects.get(pk=fact.pk).note == "Our editors' note."
+    assert len(result.kept) == 3
+    assert services.reference_load(data=data).updated == {}  # and again: nothing to do

@@ -13,15 +13,6 @@ from articles.services import (
     feed_ingest_document,
 )
 
-FAILED = {
-    FeedFetch.Outcome.HTTP_ERROR,
-    FeedFetch.Outcome.NETWORK_ERROR,
-    FeedFetch.Outcome.TOO_LARGE,
-    FeedFetch.Outcome.UNSAFE_DOCUMENT,
-    FeedFetch.Outcome.PARSE_ERROR,
-    FeedFetch.Outcome.BLOCKED_ADDRESS,
-}
-
 
 class Command(BaseCommand):
     help = (
@@ -51,7 +42,7 @@ class Command(BaseCommand):
                 f"{source}: {fetch.outcome}, {fetch.entries_created} created, "
                 f"{fetch.entries_updated} updated, {fetch.entries_unchanged} unchanged"
             )
-            if fetch.outcome in FAILED:
+            if fetch.outcome not in FeedFetch.SUCCESSES:
                 self.stderr.write(f"{source}: failed: {fetch.outcome}: {fetch.error_message}")
                 failures += 1
             else:

@@ -9,7 +9,8 @@ from tracker.reference import DIRECTORY, read_reference
 class Command(BaseCommand):
     help = (
         "Create or refresh the reference entities, initiatives and topics. Safe to repeat: "
-        "a second run changes nothing, and nothing editors added is ever removed."
+        "a second run changes nothing, nothing editors added is ever removed, and a field an "
+        "editor changed is kept (and listed)."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +22,13 @@ class Command(BaseCommand):
         result = services.reference_load(data=read_reference(path))
         for skipped in result.skipped:
             self.stderr.write(f"skipped: {skipped}")
+        for kept in result.kept:
+            self.stdout.write(f"kept: {kept}")
+        if result.kept:
+            self.stdout.write(
+                f"{len(result.kept)} field(s) edited by editors were kept; the reference data "
+                "would have changed them (set them back in the admin to follow it again)."
+            )
         if not result.changed:
             self.stdout.write("Reference data already up to date.")
             return
