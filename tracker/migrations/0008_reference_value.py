@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0006_entity_merge'),
+        ('tracker', '0007_claim_facts'),
     ]
 
     operations = [
