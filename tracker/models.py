@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import claims
-from .querysets import ClaimQuerySet, LinkQuerySet, TopicQuerySet
+from .querysets import ClaimAppearanceQuerySet, ClaimQuerySet, LinkQuerySet, TopicQuerySet
 
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 
@@ -600,6 +600,8 @@ class ClaimAppearance(models.Model):
     location = models.CharField(max_length=10, choices=Location.choices)
     position = models.PositiveIntegerField(default=0, help_text="Where the sentence starts.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ClaimAppearanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "position"]

@@ -9,10 +9,8 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -72,14 +70,19 @@ def initiative_conflicts(initiative: Initiative) -> list[Conflict]:
     marked false do not count.
     """
     claims = list(
-        Claim.objects.about_initiative(initiative)
+        Claim.objects.visible()
+        .about_initiative(initiative)
         .with_figure()
         .exclude(status=Claim.Status.FALSE)
         .order_by("id")
     )
     # Plain pairs, not appearance objects: a figure repeated across a corpus has thousands.
     articles: dict[int, set[int]] = defaultdict(set)
-    pairs = ClaimAppearance.objects.filter(claim__in=claims).values_list("claim_id", "article_id")
+    pairs = (
+        ClaimAppearance.objects.visible()
+        .filter(claim__in=claims)
+        .values_list("claim_id", "article_id")
+    )
     for claim_id, article_id in pairs:
         articles[claim_id].add(article_id)
     return _conflicts_among(initiative, claims, articles)
@@ -138,7 +141,8 @@ def _conflicts_among(
 def initiatives_with_conflicts() -> QuerySet[Initiative]:
     """Initiatives for which ``initiative_conflicts`` reports something."""
     candidates = (
-        Claim.objects.with_figure()
+        Claim.objects.visible()
+        .with_figure()
         .exclude(status=Claim.Status.FALSE)
         .filter(subject_initiative__isnull=False)
         .values("subject_initiative")
@@ -506,7 +510,8 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
         else:
             relations.append((_REVERSE_RELATION[relation.kind], relation.from_initiative))
     claims = list(
-        Claim.objects.about_initiative(initiative)
+        Claim.objects.visible()
+        .about_initiative(initiative)
         .with_figure()
         .select_related("subject_initiative", "subject_entity")
         .order_by(CLAIM_STATUS_ORDER, "value", "id")
@@ -576,9 +581,7 @@ def entity_page(*, slug: str, page_number) -> EntityPage:
             Q(subject_entity=entity)
             | Q(pk__in=Claim.entities.through.objects.filter(entity=entity).values("claim_id"))
         )
-        .filter(
-            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article__is_hidden=False))
-        )
+        .visible()
         .select_related("subject_initiative", "subject_entity")
         .order_by(CLAIM_STATUS_ORDER, "-id")[:ENTITY_CLAIMS]
     )
@@ -622,7 +625,7 @@ def claim_list_page(
     page_number=None,
 ) -> Page:
     """Claims, verified and disputed first, filtered; each with its visible appearances."""
-    claims = Claim.objects.select_related("subject_initiative", "subject_entity")
+    claims = Claim.objects.visible().select_related("subject_initiative", "subject_entity")
     if status:
         claims = claims.filter(status=status)
     if initiative is not None:
@@ -639,10 +642,7 @@ def claim_list_page(
             Q(subject_entity=entity)
             | Q(pk__in=Claim.entities.through.objects.filter(entity=entity).values("claim_id"))
         )
-    # Claims that only appear in hidden articles stay out.
-    claims = claims.filter(
-        Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article__is_hidden=False))
-    ).order_by(CLAIM_STATUS_ORDER, F("reviewed_at").desc(nulls_last=True), "-id")
+    claims = claims.order_by(CLAIM_STATUS_ORDER, F("reviewed_at").desc(nulls_last=True), "-id")
     page = paginate(
         claims, page_number=page_number, per_page=CLAIMS_PER_PAGE, count_cap=CLAIMS_COUNT_CAP
     )

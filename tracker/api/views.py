@@ -118,10 +118,17 @@ class ClaimViewSet(PartnerViewSet):
     lookup_value_regex = ID_REGEX
     filterset_class = ClaimFilter
     ordering_fields = ["id", "updated_at", "created_at"]
-    queryset = Claim.objects.select_related(
-        "subject_initiative", "subject_entity"
-    ).prefetch_related(
-        Prefetch("initiatives", Initiative.objects.only("id", "slug")),
-        Prefetch("entities", Entity.objects.only("id", "slug")),
-        Prefetch("appearances", ClaimAppearance.objects.only("id", "claim_id", "article_id")),
+    # Only what readers may see: a claim stated in hidden articles alone is not listed, and a
+    # claim's articles are its published ones.
+    queryset = (
+        Claim.objects.visible()
+        .select_related("subject_initiative", "subject_entity")
+        .prefetch_related(
+            Prefetch("initiatives", Initiative.objects.only("id", "slug")),
+            Prefetch("entities", Entity.objects.only("id", "slug")),
+            Prefetch(
+                "appearances",
+                ClaimAppearance.objects.visible().only("id", "claim_id", "article_id"),
+            ),
+        )
     )
