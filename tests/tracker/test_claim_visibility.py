@@ -32,7 +32,7 @@ def record():
         articles=[low_article], statement=LOW, figure_text="8,125 tonnes", value=8125,
         unit="t", subject_initiative=depot,
     )  # fmt: skip
-    high = make_claim(
+    make_claim(
         articles=[high_article], statement=HIGH, figure_text="9,340 tonnes", value=9340,
         unit="t", subject_initiative=depot,
     )  # fmt: skip
