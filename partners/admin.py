@@ -95,8 +95,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["event_id", "webhook__name"]
     readonly_fields = [
         "webhook", "outbox_event", "event_id", "event", "payload", "status", "attempts",
-        "next_attempt_at", "lease_until", "response_status", "last_error", "created_at",
-        "last_attempt_at", "delivered_at",
+        "next_attempt_at", "lease_until", "queued_at", "response_status", "last_error",
+        "created_at", "last_attempt_at", "delivered_at",
     ]  # fmt: skip
     actions = ["redeliver"]
 

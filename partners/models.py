@@ -106,6 +106,9 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     # While set and in the future, an attempt is under way: nobody else sends this delivery.
     lease_until = models.DateTimeField(null=True, blank=True)
+    # When a task for the next attempt was queued: the sweep queues it again only after a lease
+    # has gone by, so a backlog does not grow by a copy of every task each minute.
+    queued_at = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -105,9 +105,11 @@ def events_dispatch(*, event_ids: list[int] | None = None, limit: int = 500) -> 
         if not batch:
             return made
         webhooks_ = list(Webhook.objects.filter(is_active=True))
+        now = timezone.now()
         deliveries = [
             WebhookDelivery(
                 webhook=webhook,
+                queued_at=now,
                 outbox_event=event,
                 event_id=event.uuid,
                 event=event.name,
@@ -123,7 +125,7 @@ def events_dispatch(*, event_ids: list[int] | None = None, limit: int = 500) -> 
             if webhook.wants(event.name)
         ]
         WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-        Event.objects.filter(pk__in=[e.pk for e in batch]).update(dispatched_at=timezone.now())
+        Event.objects.filter(pk__in=[e.pk for e in batch]).update(dispatched_at=now)
         made = list(
             WebhookDelivery.objects.filter(
                 outbox_event__in=batch, status=WebhookDelivery.Status.PENDING, attempts=0
@@ -149,7 +151,12 @@ def webhook_delivery_claim(*, delivery_id: int) -> bool:
             attempts__lt=settings.PARTNERS["WEBHOOK_MAX_ATTEMPTS"],
         )
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-        .update(lease_until=now + lease, attempts=F("attempts") + 1, last_attempt_at=now)
+        .update(
+            lease_until=now + lease,
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+            queued_at=None,  # taken off the queue; the lease now keeps the sweep away
+        )
     )
     return claimed == 1
 
@@ -213,17 +220,21 @@ def webhook_deliveries_sweep(*, limit: int = 500) -> dict[str, int]:
     with its worker, and queue every delivery that is due and not leased."""
     dispatched = len(events_dispatch(limit=limit))
     now = timezone.now()
+    lease_ago = now - timedelta(seconds=settings.PARTNERS["WEBHOOK_LEASE_SECONDS"])
     expired = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
     pending = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).filter(expired)
     failed = pending.filter(attempts__gte=settings.PARTNERS["WEBHOOK_MAX_ATTEMPTS"]).update(
         status=WebhookDelivery.Status.FAILED, lease_until=None
     )
-    due = list(
-        pending.filter(next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    _enqueue_on_commit(due)
+    with transaction.atomic():
+        due = list(
+            pending.filter(next_attempt_at__lte=now)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=lease_ago))
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        WebhookDelivery.objects.filter(pk__in=due).update(queued_at=now)
+        _enqueue_on_commit(due)
     return {"dispatched": dispatched, "queued": len(due), "failed": failed}
 
 
@@ -231,8 +242,9 @@ def webhook_deliveries_retry(*, deliveries) -> int:
     """Send these deliveries again, from a fresh set of attempts (an editor's admin action).
     A delivery in the middle of an attempt keeps its lease: it is sent again after it."""
     ids = list(deliveries.values_list("pk", flat=True))
+    now = timezone.now()
     WebhookDelivery.objects.filter(pk__in=ids).update(
-        status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=now, queued_at=now
     )
     _enqueue_on_commit(ids)
     return len(ids)

@@ -15,6 +15,7 @@ from partners.services import (
     webhook_create,
     webhook_deliveries_sweep,
     webhook_delivery_attempt,
+    webhook_delivery_claim,
 )
 from partners.tasks import deliver_webhook, sweep_webhooks
 from tests.factories import (
@@ -170,9 +171,9 @@ def test_an_attempt_whose_worker_died_is_sent_again_once_its_lease_ends(
     with django_capture_on_commit_callbacks(execute=False):
         events_dispatch()
     delivery = WebhookDelivery.objects.get()
-    # A worker claimed it and died before the answer: attempts counted, lease held.
-    held = timezone.now() + timedelta(seconds=60)
-    WebhookDelivery.objects.update(attempts=1, lease_until=held)
+    # A worker claims it and dies before the answer: attempts counted, lease held.
+    assert webhook_delivery_claim(delivery_id=delivery.pk)
+    assert not webhook_delivery_claim(delivery_id=delivery.pk)  # nobody else gets it
     with django_capture_on_commit_callbacks(execute=True):
         webhook_deliveries_sweep()
         webhook_delivery_attempt(delivery_id=delivery.pk)
@@ -258,3 +259,14 @@ def test_saving_an_initiative_unchanged_in_the_admin_makes_no_event():
     (event,) = Event.objects.all()
     assert event.name == events.INITIATIVE_UPDATED and event.data["status"] == data["status"]
     assert json.dumps(event.data)  # stored as JSON, as sent
+
+
+def test_a_backlog_is_not_queued_again_every_minute(loopback, django_capture_on_commit_callbacks):
+    hook_for(loopback)
+    claim_review(claim=make_claim(), status="disputed", user=None, note="n")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = webhook_deliveries_sweep()
+        second = webhook_deliveries_sweep()  # the task is still waiting in the broker
+    assert (first["dispatched"], second["dispatched"], second["queued"]) == (1, 0, 0)
+    assert len(queued) == 1
+    assert loopback.requests_to("/hook") == []
