@@ -33,7 +33,7 @@ PUBLISHED = (CLAIM_STATUS_CHANGED, ARTICLE_INITIATIVE_LINKED, INITIATIVE_UPDATED
 event_recorded = Signal()
 
 
-def tracker_changed(*, event: str, instance):
+def tracker_changed(*, event: str, instance) -> Event | None:
     """Record that ``instance`` changed as ``event``; returns the outbox row, if one is written.
 
     Must run inside the transaction that made the change (the outbox row is written there).

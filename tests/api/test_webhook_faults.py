@@ -84,8 +84,13 @@ def test_worker_killed_mid_delivery_every_event_is_acted_on_exactly_once(
     first = Worker(queue, tmp_path / "first.log", **env).start()
     try:
         sweep_webhooks.apply_async(queue=queue)  # what beat sends every minute
-        assert wait_for(lambda: partner.requests, 60), (tmp_path / "first.log").read_text()
-        time.sleep(0.5)  # let the other deliveries go out while the first waits for its answer
+
+        def only_the_first_in_flight() -> bool:
+            # The other pool process sends the rest while the first waits for its answer.
+            delivered = WebhookDelivery.objects.filter(status="delivered").count()
+            return bool(partner.requests) and delivered == EVENTS - 1
+
+        assert wait_for(only_the_first_in_flight, 60), (tmp_path / "first.log").read_text()
     finally:
         first.kill()  # mid-POST: no answer read, lease held, task unacknowledged
     held = WebhookDelivery.objects.exclude(status="delivered")
