@@ -42,8 +42,15 @@ class ClaimQuerySet(models.QuerySet):
         """What readers and partners may see: claims stated in at least one published article.
         A claim whose every article an editor hid is kept (with its verdict) but shown nowhere:
         pages, key figures, ClaimReview markup, conflicts, the API and the export."""
+        return self.filter(self._stated_in_a_published_article())
+
+    def with_visibility(self):
+        """``is_visible``, the rule of ``visible()``, on every claim (for sync tombstones)."""
+        return self.annotate(is_visible=self._stated_in_a_published_article())
+
+    def _stated_in_a_published_article(self) -> Exists:
         appearances = self.model._meta.get_field("appearances").related_model
-        return self.filter(Exists(appearances.objects.visible().filter(claim=OuterRef("pk"))))
+        return Exists(appearances.objects.visible().filter(claim=OuterRef("pk")))
 
     def unverified(self):
         return self.filter(status="unverified")

@@ -8,11 +8,12 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles.services import article_hide
+from articles.services import article_hide, article_unhide
 from tests.factories import make_api_key, make_article, make_claim, make_entity, make_initiative
-from tracker.models import Claim
+from tracker.models import Claim, ClaimAppearance
 from tracker.services import claim_review
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +93,6 @@ def test_hiding_the_only_article_stating_a_claim_hides_it_everywhere(record):
 
 
 def test_a_second_visible_article_keeps_the_claim_everywhere(record):
-    from tracker.models import ClaimAppearance
-
     other = make_article(title="Another outlet repeats the low figure")
     ClaimAppearance.objects.create(
         claim=record["low"], article=other, sentence=LOW, location="body", position=0
@@ -106,3 +105,26 @@ def test_a_second_visible_article_keeps_the_claim_everywhere(record):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_api_key(name='solo')[1]}")
     assert api.get(f"/api/v1/claims/{record['low'].pk}/").json()["articles"] == [other.pk]
+
+
+def test_a_sync_hears_of_a_claim_leaving_and_coming_back(record):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_api_key(name='sync')[1]}")
+    claim = record["low"]
+
+    def pulled(since) -> dict[int, dict]:
+        stamp = since.isoformat().replace("+00:00", "Z")
+        rows = api.get("/api/v1/claims/", {"updated_since": stamp, "page_size": 200}).json()
+        return {row["id"]: row for row in rows["results"]}
+
+    synced = timezone.now()
+    assert claim.pk not in pulled(synced)  # nothing changed yet
+    article_hide(article=record["low_article"])
+    row = pulled(synced)[claim.pk]  # the claim itself was not touched: its article was
+    assert (row["deleted"], row["articles"]) == (True, [])
+    assert api.get(f"/api/v1/claims/{claim.pk}/").status_code == 404
+
+    synced = timezone.now()
+    article_unhide(article=record["low_article"])
+    row = pulled(synced)[claim.pk]
+    assert (row["deleted"], row["articles"]) == (False, [record["low_article"].pk])

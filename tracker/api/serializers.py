@@ -111,6 +111,7 @@ class SubjectSerializer(serializers.Serializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    deleted = serializers.SerializerMethodField()
     subject = serializers.SerializerMethodField()
     initiatives = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     entities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -119,7 +120,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "statement", "figure_text", "value", "value_max", "unit", "qualifier",
+            "id", "deleted", "statement", "figure_text", "value", "value_max", "unit", "qualifier",
             "is_attributed", "subject", "initiatives", "entities", "articles", "status",
             "needs_independent_verification", "evidence_url", "review_note", "reviewed_at",
             "created_at", "updated_at",
@@ -131,6 +132,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         if claim.subject_entity_id:
             return {"type": "entity", "slug": claim.subject_entity.slug}
         return None
+
+    def get_deleted(self, claim: Claim) -> bool:
+        """A tombstone (with ``updated_since`` only): every article stating the claim was
+        withdrawn; delete your copy."""
+        return not getattr(claim, "is_visible", True)
 
     def get_articles(self, claim: Claim) -> list[int]:
         """The ids of the articles that make the claim."""

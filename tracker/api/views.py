@@ -112,16 +112,16 @@ class TopicViewSet(PartnerViewSet):
 
 
 class ClaimViewSet(PartnerViewSet):
-    """Claims and editors' verdicts on them; ``updated_since`` returns verdicts given since."""
+    """Claims and editors' verdicts on them; ``updated_since`` for incremental sync (claims no
+    longer stated in any published article included as tombstones)."""
 
     serializer_class = ClaimSerializer
     lookup_value_regex = ID_REGEX
     filterset_class = ClaimFilter
     ordering_fields = ["id", "updated_at", "created_at"]
-    # Only what readers may see: a claim stated in hidden articles alone is not listed, and a
-    # claim's articles are its published ones.
+    # A claim's articles are its published ones.
     queryset = (
-        Claim.objects.visible()
+        Claim.objects.with_visibility()
         .select_related("subject_initiative", "subject_entity")
         .prefetch_related(
             Prefetch("initiatives", Initiative.objects.only("id", "slug")),
@@ -132,3 +132,11 @@ class ClaimViewSet(PartnerViewSet):
             ),
         )
     )
+
+    def get_queryset(self):
+        # Readers never see a claim whose articles are all hidden; a sync needs it, to delete
+        # its copy (as articles' tombstones).
+        queryset = super().get_queryset()
+        if self.action == "retrieve" or "updated_since" not in self.request.query_params:
+            queryset = queryset.filter(is_visible=True)
+        return queryset
