@@ -22,10 +22,16 @@ class FeedQuerySet(models.QuerySet):
         return self.active().filter(next_fetch_at__lte=now or timezone.now())
 
 
+def published_condition(path: str = "") -> Q:
+    """The rule behind ``ArticleQuerySet.published()``, for queries that reach articles through
+    a relation (``path="article__"``): one definition of what readers and partners may see."""
+    return Q(**{f"{path}is_hidden": False})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see."""
-        return self.filter(is_hidden=False)
+        return self.filter(published_condition())
 
     def from_feed(self, feed):
         return self.filter(feed_links__feed=feed)

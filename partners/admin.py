@@ -91,11 +91,12 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ["event", "webhook", "status", "attempts", "response_status", "created_at"]
     list_filter = ["status", "event"]
     list_select_related = ["webhook"]
-    raw_id_fields = ["webhook"]
+    raw_id_fields = ["webhook", "outbox_event"]
     search_fields = ["event_id", "webhook__name"]
     readonly_fields = [
-        "webhook", "event_id", "event", "payload", "status", "attempts", "response_status",
-        "last_error", "created_at", "last_attempt_at", "delivered_at",
+        "webhook", "outbox_event", "event_id", "event", "payload", "status", "attempts",
+        "next_attempt_at", "lease_until", "queued_at", "response_status", "last_error",
+        "created_at", "last_attempt_at", "delivered_at",
     ]  # fmt: skip
     actions = ["redeliver"]
 

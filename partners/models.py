@@ -13,12 +13,8 @@ SCOPE_READ = "read"
 SCOPE_EXPORT = "export"
 SCOPES = (SCOPE_READ, SCOPE_EXPORT)
 
-WEBHOOK_EVENTS = (
-    events.CLAIM_STATUS_CHANGED,
-    events.ARTICLE_INITIATIVE_LINKED,
-    events.INITIATIVE_UPDATED,
-    events.ENTITY_MERGED,
-)
+# Every event the tracker writes to its outbox.
+WEBHOOK_EVENTS = events.PUBLISHED
 
 
 def _default_scopes() -> list[str]:
@@ -81,7 +77,13 @@ class Webhook(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one endpoint, with every attempt's outcome: the delivery log."""
+    """One outbox event for one endpoint, with every attempt's outcome: the delivery log.
+
+    At most one per (event, endpoint). An attempt first claims the row with a conditional
+    update that sets ``lease_until``; a second worker (a redelivered task, a sweep) finds it
+    leased, or delivered, or not yet due, and sends nothing. A worker that dies mid-attempt
+    leaves the lease to expire; the sweep then sends the delivery again, with the same event id.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -89,13 +91,24 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", "Failed (gave up)"
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
-    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Null only for deliveries made before the outbox existed.
+    outbox_event = models.ForeignKey(
+        "tracker.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The outbox event's id (X-Reex-Event-Id): the same for every endpoint and every retry.
+    event_id = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
     event = models.CharField(max_length=50)
     payload = models.JSONField()
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # While set and in the future, an attempt is under way: nobody else sends this delivery.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # When a task for the next attempt was queued: the sweep queues it again only after a lease
+    # has gone by, so a backlog does not grow by a copy of every task each minute.
+    queued_at = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -105,7 +118,19 @@ class WebhookDelivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "webhook deliveries"
-        indexes = [models.Index(fields=["webhook", "-created_at"])]
+        indexes = [
+            models.Index(fields=["webhook", "-created_at"]),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="webhookdelivery_due",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outbox_event", "webhook"], name="webhookdelivery_once_per_endpoint"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.webhook_id} ({self.status})"

@@ -1,16 +1,17 @@
-"""Writes for partners: keys, webhook endpoints, and queueing and delivering webhook events."""
+"""Writes for partners: keys, webhook endpoints, and turning outbox events into deliveries."""
 
 import hashlib
 import secrets
 import time
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+
+from tracker.models import Event
 
 from . import webhooks
 from .models import SCOPES, WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
@@ -19,6 +20,9 @@ KEY_PREFIX = "reex_"
 PREFIX_CHARS = 8  # after KEY_PREFIX: what the admin shows, and how a key is looked up
 # last_used_at is for people, not billing: write it at most this often per key.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+# Seconds before each webhook retry: 30 s, 2 min, 8 min, 32 min, ... (capped at 6 hours).
+BACKOFF_BASE = 30
+BACKOFF_CAP = 6 * 3600
 
 
 def key_hash(raw_key: str) -> str:
@@ -85,45 +89,89 @@ def webhook_validate(*, webhook: Webhook) -> None:
         raise ValidationError({"url": reason})
 
 
-def webhook_deliveries_queue(*, event: str, instance) -> list[WebhookDelivery]:
-    """One delivery per active endpoint subscribed to ``event``, sent once this commits."""
-    targets = [w for w in Webhook.objects.filter(is_active=True) if w.wants(event)]
-    if not targets:
-        return []
-    data = webhooks.payload_for(event, instance)
-    deliveries = []
-    for webhook in targets:
-        event_id = uuid.uuid4()
-        payload = {
-            "id": str(event_id),
-            "event": event,
-            "created_at": timezone.now().isoformat(),
-            "data": data,
-        }
-        deliveries.append(
-            WebhookDelivery(webhook=webhook, event_id=event_id, event=event, payload=payload)
-        )
-    WebhookDelivery.objects.bulk_create(deliveries)
-    ids = [
-        d.pk for d in WebhookDelivery.objects.filter(event_id__in=[d.event_id for d in deliveries])
-    ]
-    from .tasks import deliver_webhook
+def events_dispatch(*, event_ids: list[int] | None = None, limit: int = 500) -> list[int]:
+    """Fan undispatched outbox events out into deliveries, one per subscribed active endpoint;
+    returns the ids of the deliveries made. Safe to run twice and concurrently: events are
+    locked (skipping those another run holds), and a delivery per (event, endpoint) is unique.
 
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: deliver_webhook.delay(pk))
-    return deliveries
+    ``event_ids`` limits the run to those events (after a commit); by default, the oldest.
+    """
+    made: list[int] = []
+    with transaction.atomic():
+        pending = Event.objects.filter(dispatched_at__isnull=True).order_by("created_at", "pk")
+        if event_ids is not None:
+            pending = pending.filter(pk__in=event_ids)
+        batch = list(pending.select_for_update(skip_locked=True)[:limit])
+        if not batch:
+            return made
+        webhooks_ = list(Webhook.objects.filter(is_active=True))
+        now = timezone.now()
+        deliveries = [
+            WebhookDelivery(
+                webhook=webhook,
+                queued_at=now,
+                outbox_event=event,
+                event_id=event.uuid,
+                event=event.name,
+                payload={
+                    "id": str(event.uuid),
+                    "event": event.name,
+                    "created_at": event.created_at.isoformat(),
+                    "data": event.data,
+                },
+            )
+            for event in batch
+            for webhook in webhooks_
+            if webhook.wants(event.name)
+        ]
+        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        Event.objects.filter(pk__in=[e.pk for e in batch]).update(dispatched_at=now)
+        made = list(
+            WebhookDelivery.objects.filter(
+                outbox_event__in=batch, status=WebhookDelivery.Status.PENDING, attempts=0
+            ).values_list("pk", flat=True)
+        )
+        _enqueue_on_commit(made)
+    return made
+
+
+def webhook_delivery_claim(*, delivery_id: int) -> bool:
+    """Take the delivery for one attempt: due, pending, not leased by anyone, attempts left.
+
+    One conditional UPDATE, committed before any network I/O: of any number of workers holding
+    a task for this delivery, exactly one gets True until the lease ends.
+    """
+    now = timezone.now()
+    lease = timedelta(seconds=settings.PARTNERS["WEBHOOK_LEASE_SECONDS"])
+    claimed = (
+        WebhookDelivery.objects.filter(
+            pk=delivery_id,
+            status=WebhookDelivery.Status.PENDING,
+            next_attempt_at__lte=now,
+            attempts__lt=settings.PARTNERS["WEBHOOK_MAX_ATTEMPTS"],
+        )
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+        .update(
+            lease_until=now + lease,
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+            queued_at=None,  # taken off the queue; the lease now keeps the sweep away
+        )
+    )
+    return claimed == 1
 
 
 def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery:
-    """Send one pending delivery once and log the outcome; gives up after the last attempt.
+    """Send one delivery once, if this run can claim it, and log the outcome; gives up after
+    the last attempt, or else schedules the next one (``next_attempt_at``, for the sweep).
 
-    Safe to run twice: a delivery already delivered or given up on is left alone. The body is
-    the stored payload, so every retry carries the same event id (the receiver's replay key);
-    the timestamp and signature are fresh each time.
+    Safe to run twice, at once or later: only the run that claims the delivery sends it. The
+    body is the stored payload, so every retry carries the same event id (the receiver's
+    dedupe key); the timestamp and signature are fresh each time.
     """
+    if not webhook_delivery_claim(delivery_id=delivery_id):
+        return WebhookDelivery.objects.get(pk=delivery_id)
     delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
-    if delivery.status != WebhookDelivery.Status.PENDING:
-        return delivery
     webhook = delivery.webhook
     body = webhooks.encode(delivery.payload)
     timestamp = int(time.time())
@@ -138,29 +186,72 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery:
         },
     )
     now = timezone.now()
-    delivery.attempts = F("attempts") + 1
     delivery.response_status = result.status
     delivery.last_error = result.error[:2000]
-    delivery.last_attempt_at = now
+    delivery.lease_until = None
     if result.ok:
         delivery.status = WebhookDelivery.Status.DELIVERED
         delivery.delivered_at = now
-    delivery.save()
-    delivery.refresh_from_db()
-    if not result.ok and delivery.attempts >= settings.PARTNERS["WEBHOOK_MAX_ATTEMPTS"]:
+    elif delivery.attempts >= settings.PARTNERS["WEBHOOK_MAX_ATTEMPTS"]:
         delivery.status = WebhookDelivery.Status.FAILED
-        delivery.save(update_fields=["status"])
+    else:
+        delivery.next_attempt_at = now + timedelta(seconds=backoff_seconds(delivery.attempts))
+    delivery.save(
+        update_fields=[
+            "response_status", "last_error", "lease_until", "status", "delivered_at",
+            "next_attempt_at",
+        ]
+    )  # fmt: skip
     return delivery
 
 
-def webhook_deliveries_retry(*, deliveries) -> int:
-    """Send these deliveries again, from a fresh set of attempts (an editor's admin action)."""
-    ids = list(deliveries.values_list("pk", flat=True))
-    WebhookDelivery.objects.filter(pk__in=ids).update(
-        status=WebhookDelivery.Status.PENDING, attempts=0
-    )
-    from .tasks import deliver_webhook
+def backoff_seconds(attempts: int) -> int:
+    """Seconds after a failed attempt before the next: 30 s, 2 min, 8 min, 32 min, ... (capped).
 
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: deliver_webhook.delay(pk))
+    The wait is kept on the row, not in the broker: no task waits for hours with an ETA, past
+    the broker's visibility timeout, to be redelivered to a second worker.
+    """
+    return min(BACKOFF_BASE * 4 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def webhook_deliveries_sweep(*, limit: int = 500) -> dict[str, int]:
+    """The periodic pass that makes delivery not depend on any one process surviving: fan out
+    events whose after-commit dispatch was lost, give up on deliveries whose last attempt died
+    with its worker, and queue every delivery that is due and not leased."""
+    dispatched = len(events_dispatch(limit=limit))
+    now = timezone.now()
+    lease_ago = now - timedelta(seconds=settings.PARTNERS["WEBHOOK_LEASE_SECONDS"])
+    expired = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    pending = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).filter(expired)
+    failed = pending.filter(attempts__gte=settings.PARTNERS["WEBHOOK_MAX_ATTEMPTS"]).update(
+        status=WebhookDelivery.Status.FAILED, lease_until=None
+    )
+    with transaction.atomic():
+        due = list(
+            pending.filter(next_attempt_at__lte=now)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=lease_ago))
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        WebhookDelivery.objects.filter(pk__in=due).update(queued_at=now)
+        _enqueue_on_commit(due)
+    return {"dispatched": dispatched, "queued": len(due), "failed": failed}
+
+
+def webhook_deliveries_retry(*, deliveries) -> int:
+    """Send these deliveries again, from a fresh set of attempts (an editor's admin action).
+    A delivery in the middle of an attempt keeps its lease: it is sent again after it."""
+    ids = list(deliveries.values_list("pk", flat=True))
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk__in=ids).update(
+        status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=now, queued_at=now
+    )
+    _enqueue_on_commit(ids)
     return len(ids)
+
+
+def _enqueue_on_commit(delivery_ids: list[int]) -> None:
+    from .tasks import deliver_webhook  # the tasks module imports this one
+
+    for pk in delivery_ids:
+        transaction.on_commit(lambda pk=pk: deliver_webhook.delay(pk))

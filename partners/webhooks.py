@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from articles import fetching
-from tracker import events
 
 TIMESTAMP_HEADER = "X-Reex-Timestamp"
 SIGNATURE_HEADER = "X-Reex-Signature"
@@ -47,37 +46,6 @@ def verify(
     if abs((now if now is not None else time.time()) - sent) > tolerance:
         return False
     return hmac.compare_digest(sign(secret, sent, body), signature)
-
-
-def payload_for(event: str, instance) -> dict:
-    """The ``data`` of an event: enough to act on, with the API URL to fetch the rest from."""
-    if event == events.CLAIM_STATUS_CHANGED:
-        return {
-            "claim": instance.pk,
-            "status": instance.status,
-            "needs_independent_verification": instance.needs_independent_verification,
-            "url": f"/api/v1/claims/{instance.pk}/",
-        }
-    if event == events.ARTICLE_INITIATIVE_LINKED:
-        return {
-            "article": instance.article_id,
-            "initiative": instance.initiative.slug,
-            "state": instance.state,
-            "url": f"/api/v1/articles/{instance.article_id}/",
-        }
-    if event == events.INITIATIVE_UPDATED:
-        return {
-            "initiative": instance.slug,
-            "status": instance.status,
-            "url": f"/api/v1/initiatives/{instance.slug}/",
-        }
-    if event == events.ENTITY_MERGED:  # instance: the EntityMerge record
-        return {
-            "entity": instance.slug,
-            "into": instance.into.slug,
-            "url": f"/api/v1/entities/{instance.into.slug}/",
-        }
-    raise ValueError(f"no webhook payload for {event!r}")
 
 
 def encode(body: dict) -> bytes:

@@ -642,7 +642,15 @@ class InitiativeAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
-        events.tracker_changed(event=events.INITIATIVE_UPDATED, instance=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Saved as it was (no field, no alias, sponsor, relation or fact changed): nothing for
+        # readers or partners to hear of. The admin's view is atomic: the outbox row commits
+        # with the edit.
+        if change and not form.has_changed() and not any(f.has_changed() for f in formsets):
+            return
+        events.tracker_changed(event=events.INITIATIVE_UPDATED, instance=form.instance)
 
 
 def _value_text(value) -> str:

@@ -7,6 +7,7 @@ undecided machine suggestions, so an editor's decision is never undone.
 """
 
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import claims
-from .querysets import ClaimQuerySet, LinkQuerySet, TopicQuerySet
+from .querysets import ClaimAppearanceQuerySet, ClaimQuerySet, LinkQuerySet, TopicQuerySet
 
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 
@@ -649,6 +650,8 @@ class ClaimAppearance(models.Model):
     position = models.PositiveIntegerField(default=0, help_text="Where the sentence starts.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = ClaimAppearanceQuerySet.as_manager()
+
     class Meta:
         ordering = ["article", "position"]
         constraints = [
@@ -696,3 +699,32 @@ class ReferenceValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} #{self.object_id} {self.field}"
+
+
+class Event(models.Model):
+    """The outbox: one row per change that partners hear of, written in the transaction of the
+    change itself (``tracker.events.tracker_changed``), so an event exists if and only if its
+    change committed. ``partners`` reads these rows and fans each out into webhook deliveries,
+    after commit and again from its periodic sweep; the tracker never imports partners.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=50)
+    # The ``data`` partners receive, as it was at the change (not as it is when sent).
+    data = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set once deliveries exist for every endpoint that wanted the event.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(dispatched_at__isnull=True),
+                name="event_undispatched",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.uuid}"

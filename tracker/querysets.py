@@ -1,8 +1,10 @@
 """Chainable reads of the tracker's models."""
 
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+
+from articles.querysets import published_condition
 
 
 class LinkQuerySet(models.QuerySet):
@@ -29,7 +31,27 @@ class LinkQuerySet(models.QuerySet):
         return self.filter(article=article)
 
 
+class ClaimAppearanceQuerySet(models.QuerySet):
+    def visible(self):
+        """Appearances in articles readers may see (``ArticleQuerySet.published``)."""
+        return self.filter(published_condition("article__"))
+
+
 class ClaimQuerySet(models.QuerySet):
+    def visible(self):
+        """What readers and partners may see: claims stated in at least one published article.
+        A claim whose every article an editor hid is kept (with its verdict) but shown nowhere:
+        pages, key figures, ClaimReview markup, conflicts, the API and the export."""
+        return self.filter(self._stated_in_a_published_article())
+
+    def with_visibility(self):
+        """``is_visible``, the rule of ``visible()``, on every claim (for sync tombstones)."""
+        return self.annotate(is_visible=self._stated_in_a_published_article())
+
+    def _stated_in_a_published_article(self) -> Exists:
+        appearances = self.model._meta.get_field("appearances").related_model
+        return Exists(appearances.objects.visible().filter(claim=OuterRef("pk")))
+
     def unverified(self):
         return self.filter(status="unverified")
 

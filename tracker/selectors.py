@@ -9,10 +9,8 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -90,14 +88,19 @@ def initiative_conflicts(initiative: Initiative, *, resolved: bool = True) -> li
     Once an editor verifies a value, the conflict says so: the other values are superseded.
     """
     claims = list(
-        Claim.objects.about_initiative(initiative)
+        Claim.objects.visible()
+        .about_initiative(initiative)
         .with_figure()
         .exclude(status=Claim.Status.FALSE)
         .order_by("id")
     )
     # Plain pairs, not appearance objects: a figure repeated across a corpus has thousands.
     articles: dict[int, set[int]] = defaultdict(set)
-    pairs = ClaimAppearance.objects.filter(claim__in=claims).values_list("claim_id", "article_id")
+    pairs = (
+        ClaimAppearance.objects.visible()
+        .filter(claim__in=claims)
+        .values_list("claim_id", "article_id")
+    )
     for claim_id, article_id in pairs:
         articles[claim_id].add(article_id)
     found = _conflicts_among(initiative, claims, articles)
@@ -189,7 +192,8 @@ def _conflicts_among(
 def initiatives_with_conflicts() -> QuerySet[Initiative]:
     """Initiatives for which ``initiative_conflicts`` reports something."""
     candidates = (
-        Claim.objects.with_figure()
+        Claim.objects.visible()
+        .with_figure()
         .exclude(status=Claim.Status.FALSE)
         .filter(subject_initiative__isnull=False)
         .values("subject_initiative")
@@ -529,7 +533,8 @@ def _attach_articles(claims: list[Claim]) -> dict[int, set[int]]:
     corpus appears in thousands of articles.
     """
     rows = (
-        ClaimAppearance.objects.filter(claim__in=claims, article__is_hidden=False)
+        ClaimAppearance.objects.visible()
+        .filter(claim__in=claims)
         .order_by("article__published_at", "article_id")
         .values_list(
             "claim_id", "article_id", "article__title", "article__published_at", "sentence"
@@ -567,7 +572,8 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
         else:
             relations.append((_REVERSE_RELATION[relation.kind], relation.from_initiative))
     claims = list(
-        Claim.objects.about_initiative(initiative)
+        Claim.objects.visible()
+        .about_initiative(initiative)
         .with_figure()
         .select_related("subject_initiative", "subject_entity")
         .order_by(CLAIM_STATUS_ORDER, "value", "id")
@@ -638,9 +644,7 @@ def entity_page(*, slug: str, page_number) -> EntityPage:
             Q(subject_entity=entity)
             | Q(pk__in=Claim.entities.through.objects.filter(entity=entity).values("claim_id"))
         )
-        .filter(
-            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article__is_hidden=False))
-        )
+        .visible()
         .select_related("subject_initiative", "subject_entity")
         .order_by(CLAIM_STATUS_ORDER, "-id")[:ENTITY_CLAIMS]
     )
@@ -687,7 +691,7 @@ def claim_list_page(
     page_number=None,
 ) -> Page:
     """Claims, verified and disputed first, filtered; each with its visible appearances."""
-    claims = Claim.objects.select_related("subject_initiative", "subject_entity")
+    claims = Claim.objects.visible().select_related("subject_initiative", "subject_entity")
     if status:
         claims = claims.filter(status=status)
     if initiative is not None:
@@ -704,10 +708,7 @@ def claim_list_page(
             Q(subject_entity=entity)
             | Q(pk__in=Claim.entities.through.objects.filter(entity=entity).values("claim_id"))
         )
-    # Claims that only appear in hidden articles stay out.
-    claims = claims.filter(
-        Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article__is_hidden=False))
-    ).order_by(CLAIM_STATUS_ORDER, F("reviewed_at").desc(nulls_last=True), "-id")
+    claims = claims.order_by(CLAIM_STATUS_ORDER, F("reviewed_at").desc(nulls_last=True), "-id")
     page = paginate(
         claims, page_number=page_number, per_page=CLAIMS_PER_PAGE, count_cap=CLAIMS_COUNT_CAP
     )

@@ -527,19 +527,22 @@ def _link_decide(link: Link, *, state: str, user: User | None) -> Link:
         raise ValidationError(f"A decision confirms or rejects a link, not {state!r}.")
     if link.state == state and link.decided_by_id == getattr(user, "pk", None):
         return link
+    was_confirmed = link.state == CONFIRMED
     link.state = state
     link.decided_by = user
     link.decided_at = timezone.now()
     link._history_user = user  # who, for django-simple-history
-    link.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
-    _link_changed(link)
+    with transaction.atomic():  # the outbox row commits with the decision, or neither does
+        link.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+        _link_changed(link, was_confirmed=was_confirmed)
     return link
 
 
-def _link_changed(link: Link) -> None:
+def _link_changed(link: Link, *, was_confirmed: bool) -> None:
     if isinstance(link, ArticleTopic):  # a rejection takes the link out of the topic's count
         Topic.objects.filter(pk=link.topic_id).recount_links()
-    linked = isinstance(link, ArticleInitiative) and link.state == CONFIRMED
+    # Partners hear of a link when it becomes confirmed, not when an editor re-confirms it.
+    linked = isinstance(link, ArticleInitiative) and link.state == CONFIRMED and not was_confirmed
     events.tracker_changed(
         event=events.ARTICLE_INITIATIVE_LINKED if linked else events.LINK_DECIDED, instance=link
     )
@@ -565,10 +568,12 @@ def _link_add(model: type[Link], *, article: Article, user: User | None, **targe
     link = model.objects.filter(article=article, **target).first()
     if link is None:
         link = model(article=article, origin=EDITOR, confidence=1.0, **target)
+    was_confirmed = link.pk is not None and link.state == CONFIRMED
     link.state, link.decided_by, link.decided_at = CONFIRMED, user, timezone.now()
     link._history_user = user
-    link.save()
-    _link_changed(link)
+    with transaction.atomic():
+        link.save()
+        _link_changed(link, was_confirmed=was_confirmed)
     return link
 
 
@@ -613,8 +618,17 @@ def claim_review(
     claim.needs_rereview = False  # an editor has now looked at this fact itself
     claim.full_clean(exclude=["fingerprint"])
     claim._history_user = user
-    claim.save()
-    events.tracker_changed(event=events.CLAIM_STATUS_CHANGED, instance=claim)
+    with transaction.atomic():  # the outbox row commits with the verdict, or neither does
+        # The stored status, locked: the caller's instance may already carry the new one (the
+        # admin's form sets it), and of two editors at once only one announces a change.
+        stored = Claim.objects.select_for_update().filter(pk=claim.pk)
+        previous = stored.values_list("status", flat=True).first()
+        claim.save()
+        changed = claim.status != previous
+        events.tracker_changed(
+            event=events.CLAIM_STATUS_CHANGED if changed else events.CLAIM_REVIEWED,
+            instance=claim,
+        )
     return claim
 
 

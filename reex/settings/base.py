@@ -157,6 +157,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.index_articles_for_search",
         "schedule": crontab(minute="*"),
     },
+    # Outbox events not yet fanned out, webhook retries that are due, attempts whose worker died.
+    "sweep-webhooks": {
+        "task": "partners.tasks.sweep_webhooks",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Feed ingestion -----------------------------------------------------------------------------
@@ -250,4 +255,7 @@ PARTNERS = {
     "WEBHOOK_ALLOW_LOOPBACK": env.bool("PARTNERS_WEBHOOK_ALLOW_LOOPBACK", default=False),
     "WEBHOOK_TIMEOUT": env.float("PARTNERS_WEBHOOK_TIMEOUT", default=10.0),
     "WEBHOOK_MAX_ATTEMPTS": env.int("PARTNERS_WEBHOOK_MAX_ATTEMPTS", default=6),
+    # How long one attempt holds its delivery; above deliver_webhook's hard time limit (90 s),
+    # so only a dead worker's attempt ever runs out of lease and is sent again.
+    "WEBHOOK_LEASE_SECONDS": env.int("PARTNERS_WEBHOOK_LEASE_SECONDS", default=120),
 }

@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.api.sync import pull, since
-from tests.factories import make_claim, make_entity, make_initiative, make_topic
+from tests.factories import make_article, make_claim, make_entity, make_initiative, make_topic
 from tracker import services
 from tracker.models import EntityMerge, InitiativeSponsor
 
@@ -97,11 +97,15 @@ def test_a_partners_copy_kept_with_updated_since_matches_a_fresh_one(api):
 
 def test_what_listed_the_merged_entity_is_resent_naming_the_survivor(api):
     exim, old = make_entity(slug="exim"), make_entity(slug="ex-im-bank")
-    claim, topic, initiative = make_claim(), make_topic(), make_initiative()
+    claim, topic, initiative = (
+        make_claim(articles=[make_article()]),
+        make_topic(),
+        make_initiative(),
+    )
     claim.entities.add(old)
     topic.entities.add(old)
     InitiativeSponsor.objects.create(initiative=initiative, entity=old, role="lender")
-    untouched = make_claim()
+    untouched = make_claim(articles=[make_article()])
     synced_at = timezone.now()
 
     services.entity_merge(source=old, into=exim)

@@ -40,7 +40,7 @@ def test_claims_export_as_json_lines_with_subjects_by_slug(exporter):
     vault = make_initiative(slug="vault")
     article = make_article()
     make_claim(articles=[article], subject_initiative=vault, statement="Vault got $10 billion.")
-    make_claim(statement="Output rose.", value=None, unit="", figure_text="")
+    make_claim(articles=[article], statement="Output rose.", value=None, unit="", figure_text="")
     response = exporter.get("/api/v1/export/claims.jsonl")
     lines = [json.loads(line) for line in body(response).splitlines()]
     assert [(c["statement"], c["subject_initiative"]) for c in lines] == [

@@ -131,10 +131,13 @@ def test_q_searches_titles(api):
 def test_claims_filter_by_status_verification_and_initiative(api):
     vault = make_initiative(slug="vault")
     now = datetime.now(UTC)
-    about = make_claim(subject_initiative=vault)
-    named = make_claim()
+    stated = [make_article()]  # claims reach partners through a published article
+    about = make_claim(articles=stated, subject_initiative=vault)
+    named = make_claim(articles=stated)
     named.initiatives.add(vault)
-    make_claim(status="disputed", reviewed_at=now, needs_independent_verification=True)
+    make_claim(
+        articles=stated, status="disputed", reviewed_at=now, needs_independent_verification=True
+    )
 
     def ids(url: str) -> set[int]:
         return {row["id"] for row in api.get(url).json()["results"]}

@@ -20,7 +20,7 @@ class ClaimExportView(ExportView):
     columns = COLUMNS
 
     def rows(self, request):
-        queryset = Claim.objects.all()
+        queryset = Claim.objects.visible()  # as the API lists them
         since = updated_since(request)
         if since:
             queryset = queryset.filter(updated_at__gte=since)

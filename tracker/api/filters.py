@@ -1,8 +1,8 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from partners.filters import IdFilter, UtcIsoDateTimeFilter
-from tracker.models import Claim, Entity, EntityMerge, Initiative, Topic
+from tracker.models import Claim, ClaimAppearance, Entity, EntityMerge, Initiative, Topic
 
 
 class UpdatedSinceMixin(django_filters.FilterSet):
@@ -57,6 +57,12 @@ class TopicFilter(UpdatedSinceMixin):
 
 
 class ClaimFilter(UpdatedSinceMixin):
+    updated_since = UtcIsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="Changed at or after this time, the claim or any article stating it (hidden, "
+        "shown again, edited). Includes claims no published article states any more as "
+        "tombstones (deleted: true).",
+    )
     initiative = django_filters.CharFilter(
         method="filter_initiative", help_text="Initiative slug: its subject or one it names."
     )
@@ -72,6 +78,13 @@ class ClaimFilter(UpdatedSinceMixin):
     class Meta:
         model = Claim
         fields = ["status", "needs_independent_verification", "unit", "is_attributed"]
+
+    def filter_updated_since(self, queryset, name, value):
+        # Hiding an article changes which claims are listed without touching the claims.
+        articles_changed = ClaimAppearance.objects.filter(
+            claim=OuterRef("pk"), article__updated_at__gte=value
+        )
+        return queryset.filter(Q(updated_at__gte=value) | Q(Exists(articles_changed)))
 
     def filter_initiative(self, queryset, name, value):
         named = Claim.objects.filter(initiatives__slug=value).values("pk")

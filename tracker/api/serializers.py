@@ -122,6 +122,7 @@ class AppearanceSerializer(serializers.Serializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    deleted = serializers.SerializerMethodField()
     subject = serializers.SerializerMethodField()
     initiatives = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     entities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -132,8 +133,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "statement", "figure_text", "measure", "value", "value_max", "unit", "per",
-            "period", "bound", "outlook", "implausible", "is_attributed", "subject",
+            "id", "deleted", "statement", "figure_text", "measure", "value", "value_max", "unit",
+            "per", "period", "bound", "outlook", "implausible", "is_attributed", "subject",
             "initiatives", "entities", "articles", "appearances", "status",
             "needs_independent_verification", "needs_rereview", "evidence_url", "review_note",
             "reviewed_at", "created_at", "updated_at",
@@ -151,6 +152,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         own sentence is in ``appearances``."""
         appearances = claim.appearances.all()
         return appearances[0].sentence if appearances else claim.statement
+
+    def get_deleted(self, claim: Claim) -> bool:
+        """A tombstone (with ``updated_since`` only): every article stating the claim was
+        withdrawn; delete your copy."""
+        return not getattr(claim, "is_visible", True)
 
     def get_articles(self, claim: Claim) -> list[int]:
         """The ids of the articles that make the claim."""

@@ -112,21 +112,33 @@ class TopicViewSet(PartnerViewSet):
 
 
 class ClaimViewSet(PartnerViewSet):
-    """Claims and editors' verdicts on them; ``updated_since`` returns verdicts given since."""
+    """Claims and editors' verdicts on them; ``updated_since`` for incremental sync (claims no
+    longer stated in any published article included as tombstones)."""
 
     serializer_class = ClaimSerializer
     lookup_value_regex = ID_REGEX
     filterset_class = ClaimFilter
     ordering_fields = ["id", "updated_at", "created_at"]
-    queryset = Claim.objects.select_related(
-        "subject_initiative", "subject_entity"
-    ).prefetch_related(
-        Prefetch("initiatives", Initiative.objects.only("id", "slug")),
-        Prefetch("entities", Entity.objects.only("id", "slug")),
-        Prefetch(
-            "appearances",
-            ClaimAppearance.objects.only(
-                "id", "claim_id", "article_id", "sentence", "location"
-            ).order_by("article_id"),
-        ),
+    # A claim's articles are its published ones.
+    queryset = (
+        Claim.objects.with_visibility()
+        .select_related("subject_initiative", "subject_entity")
+        .prefetch_related(
+            Prefetch("initiatives", Initiative.objects.only("id", "slug")),
+            Prefetch("entities", Entity.objects.only("id", "slug")),
+            Prefetch(
+                "appearances",
+                ClaimAppearance.objects.visible()
+                .only("id", "claim_id", "article_id", "sentence", "location")
+                .order_by("article_id"),
+            ),
+        )
     )
+
+    def get_queryset(self):
+        # Readers never see a claim whose articles are all hidden; a sync needs it, to delete
+        # its copy (as articles' tombstones).
+        queryset = super().get_queryset()
+        if self.action == "retrieve" or "updated_since" not in self.request.query_params:
+            queryset = queryset.filter(is_visible=True)
+        return queryset
