@@ -55,7 +55,8 @@ class ArticleViewSet(PartnerViewSet):
 
     filterset_class = ArticleFilter
     lookup_value_regex = ID_REGEX
-    ordering_fields = ["id", "updated_at", "first_seen_at"]
+    ordering_fields = ["id", "updated_at", "first_seen_at", "published_at"]
+    extra_query_params = {"list": {"include"}}
 
     def wants_body(self) -> bool:
         return self.action == "retrieve" or self.request.query_params.get("include") == "body"

@@ -228,6 +228,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation documents its errors as problem details (reex/problems.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reex.problems.document_problems",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and Redoc from our own static files: the docs work offline, with no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
