@@ -28,6 +28,7 @@ from .models import (
     ArticleTopic,
     Claim,
     ClaimAppearance,
+    ClaimDeletion,
     Entity,
     EntityAlias,
     EntityMerge,
@@ -546,6 +547,16 @@ class ClaimAppearanceAdmin(_MachineRecordAdmin):
     raw_id_fields = ["claim", "article"]
     search_fields = ["sentence"]
     ordering = ["-id"]  # the model's order joins every article to sort
+
+
+@admin.register(ClaimDeletion)
+class ClaimDeletionAdmin(_ReadOnlyAdmin):
+    """Deleted claims' tombstones (``services.claims_delete`` writes these)."""
+
+    list_display = ["former_id", "reason", "into_id", "deleted_at"]
+    list_filter = ["reason"]
+    search_fields = ["=former_id"]
+    ordering = ["-id"]
 
 
 # --- initiatives ----------------------------------------------------------------------------

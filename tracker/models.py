@@ -610,6 +610,34 @@ class ClaimAppearance(models.Model):
         return f"{self.claim_id} in {self.article_id}"
 
 
+class ClaimDeletion(models.Model):
+    """A claim that was deleted: its tombstone, for partners who copy the claims.
+
+    Written by ``tracker.services.claims_delete``, the one way claims are deleted, in the same
+    transaction as the delete. Claim ids are never reused, so ``former_id`` names one claim for
+    good; a later claim with the same fingerprint has a new id and is listed as a claim.
+    """
+
+    class Reason(models.TextChoices):
+        MERGED = "merged", "Folded into another claim (its subjects were merged)"
+        UNSTATED = "unstated", "No article makes it any more (articles edited or re-read)"
+        EDITOR = "editor", "Deleted by an editor"
+
+    former_id = models.BigIntegerField(unique=True, help_text="The deleted claim's id.")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    into_id = models.BigIntegerField(
+        null=True, blank=True, help_text="For a merged claim: the claim it was folded into."
+    )
+    deleted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"claim {self.former_id} ({self.reason})"
+
+
 class ArticleEnrichment(models.Model):
     """When an article was last enriched, and from which version of its content."""
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
@@ -31,6 +31,7 @@ from .models import (
     ArticleTopic,
     Claim,
     ClaimAppearance,
+    ClaimDeletion,
     Entity,
     EntityAlias,
     EntityMerge,
@@ -324,9 +325,12 @@ def _reconcile_claims(
     if stale:
         ClaimAppearance.objects.filter(pk__in=stale.values()).delete()
         # A claim no article makes any more goes, unless an editor has reviewed it.
-        Claim.objects.filter(pk__in={claim_id for claim_id, _ in stale}).unverified().exclude(
-            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk")))
-        ).delete()
+        claims_delete(
+            claims=Claim.objects.filter(pk__in={claim_id for claim_id, _ in stale})
+            .unverified()
+            .exclude(Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk")))),
+            reason=ClaimDeletion.Reason.UNSTATED,
+        )
     result.appearances_created += len(to_create)
     result.appearances_removed += len(stale)
 
@@ -511,6 +515,32 @@ def claim_review(
     return claim
 
 
+def claims_delete(*, claims: QuerySet[Claim], reason: str, into: Claim | None = None) -> int:
+    """Delete ``claims``, leaving a ``ClaimDeletion`` for each in the same transaction.
+
+    The one way claims are deleted, so that partners syncing by ``updated_since`` hear of
+    every one (``/api/v1/claim-deletions/``). ``into``: the claim a merged one was folded into.
+    Returns how many were deleted.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        doomed = list(claims.order_by("pk").select_for_update().values_list("pk", flat=True))
+        if not doomed:
+            return 0
+        ClaimDeletion.objects.bulk_create(
+            ClaimDeletion(
+                former_id=pk,
+                reason=reason,
+                into_id=into.pk if into else None,
+                deleted_at=now,
+                updated_at=now,
+            )
+            for pk in doomed
+        )
+        Claim.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
 # --- merging --------------------------------------------------------------------------------
 
 
@@ -632,7 +662,9 @@ def _claim_resubject(claim: Claim, into: Entity) -> None:
             setattr(same, name, getattr(claim, name))
     same.needs_independent_verification |= claim.needs_independent_verification
     same.save()
-    claim.delete()
+    claims_delete(
+        claims=Claim.objects.filter(pk=claim.pk), reason=ClaimDeletion.Reason.MERGED, into=same
+    )
 
 
 # --- reference data -------------------------------------------------------------------------

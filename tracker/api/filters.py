@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from partners.filters import IdFilter, UtcIsoDateTimeFilter
-from tracker.models import Claim, Entity, EntityMerge, Initiative, Topic
+from tracker.models import Claim, ClaimDeletion, Entity, EntityMerge, Initiative, Topic
 
 
 class UpdatedSinceMixin(django_filters.FilterSet):
@@ -27,6 +27,12 @@ class EntityFilter(UpdatedSinceMixin):
 class EntityMergeFilter(UpdatedSinceMixin):
     class Meta:
         model = EntityMerge
+        fields: list[str] = []
+
+
+class ClaimDeletionFilter(UpdatedSinceMixin):
+    class Meta:
+        model = ClaimDeletion
         fields: list[str] = []
 
 
