@@ -122,8 +122,13 @@ class PartnerListViewSet(PartnerAPIMixin, viewsets.GenericViewSet):
             response["Last-Modified"] = http_date(timestamp)
         response["Cache-Control"] = "private, no-cache"
         response["Vary"] = "Authorization, X-Api-Key"
+        # A list can change without any row in it being newer (an article hidden leaves it): a
+        # list's Last-Modified is informative, and only its ETag makes a 304.
         return get_conditional_response(
-            request._request, etag=etag, last_modified=timestamp, response=response
+            request._request,
+            etag=etag,
+            last_modified=timestamp if self.action != "list" else None,
+            response=response,
         )
 
 
