@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
@@ -17,10 +18,12 @@ from rest_framework.response import Response
 from reex import problems
 
 from .authentication import ApiKeyAuthentication
-from .models import SCOPE_READ
+from .models import SCOPE_READ, ApiKey
 from .pagination import PartnerCursorPagination
 from .permissions import HasApiKeyScope
 from .throttling import ApiKeyRateThrottle
+
+_gzip = GZipMiddleware(lambda request: None)
 
 # What DRF itself reads: ?format=json (the only format there is).
 ALWAYS_ALLOWED = frozenset({settings.REST_FRAMEWORK.get("URL_FORMAT_OVERRIDE", "format")})
@@ -53,6 +56,24 @@ class PartnerAPIMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # the key, its scope, its rate: 401/403/429
         check_query_params(request, self.allowed_query_params())
+
+    def conditional(self, request, response):
+        """The answer to a conditional request (a 304), or ``response`` itself."""
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response = self.conditional(request, response)
+        if (usage := getattr(request, "rate_limit", None)) is not None:
+            for name, value in usage.headers().items():
+                response[name] = value
+        if isinstance(request.auth, ApiKey):
+            if getattr(response, "is_rendered", True) is False:
+                response.render()
+            # Compressed only for a key's answers: they hold no secret an attacker could
+            # recover by reflecting guesses (BREACH); pages with CSRF tokens stay uncompressed.
+            response = _gzip.process_response(request, response)
+        return response
 
 
 def check_query_params(request, allowed: set[str]) -> None:
@@ -108,8 +129,7 @@ class PartnerListViewSet(PartnerAPIMixin, viewsets.GenericViewSet):
         self.last_modified = _latest(self.changed_at(obj) for obj in page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
+    def conditional(self, request, response):
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         response.render()
