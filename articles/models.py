@@ -94,6 +94,12 @@ class Article(models.Model):
     title = models.CharField(max_length=1000)
     author = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=35,
+        blank=True,
+        help_text="A BCP 47 tag, lowercased (en, en-us), as the feed declares it for the entry "
+        "or for itself; blank when it does not.",
+    )
 
     content_html = models.TextField(blank=True, help_text="Sanitized HTML.")
     content_text = models.TextField(blank=True)

@@ -51,7 +51,7 @@ def test_an_empty_updated_since_on_an_export_is_a_400():
         ("/api/v1/articles/?updated_sinse=2026-01-01", "updated_sinse"),
         ("/api/v1/claims/?initiatve=vault", "initiatve"),
         ("/api/v1/topics/?page=2", "page"),
-        ("/api/v1/articles/1/?include=body", "include"),
+        ("/api/v1/articles/1/?ordering=id", "ordering"),
     ],
 )
 def test_an_unknown_parameter_is_a_400_naming_it(api, url, parameter):
