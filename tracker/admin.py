@@ -739,6 +739,15 @@ class EntityAdmin(HistoryAdmin):
     actions = ["merge_into"]
     history_list_display = ["name", "kind"]
 
+    # Deleting leaves a tombstone (services.entity_delete) that partners sync.
+    def delete_model(self, request, obj):
+        services.entity_delete(entity=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for entity in queryset:
+                services.entity_delete(entity=entity, user=request.user)
+
     @admin.action(description="Merge into another entity…", permissions=["change", "delete"])
     def merge_into(self, request, queryset):
         """Fold the selected entities into one chosen on an intermediate page."""

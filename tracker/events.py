@@ -14,6 +14,7 @@ ARTICLE_INITIATIVE_LINKED = "article.initiative_linked"
 INITIATIVE_UPDATED = "initiative.updated"
 LINK_DECIDED = "link.decided"
 ENTITY_MERGED = "entity.merged"
+ENTITY_DELETED = "entity.deleted"
 
 
 def tracker_changed(*, event: str, instance) -> None:

@@ -116,7 +116,8 @@ class EntityAlias(models.Model):
 
 
 class EntityMerge(models.Model):
-    """What became of an entity that was merged into another, and so deleted.
+    """What became of an entity that was merged into another, and so deleted; or, with no
+    ``into``, of one an editor deleted outright.
 
     Links and bookmarks to the old slug must not break, and partners who copy the entities need
     to hear that one went: ``/entities/<slug>/`` and its API detail redirect (301) to ``into``,
@@ -134,7 +135,10 @@ class EntityMerge(models.Model):
         Entity,
         on_delete=models.CASCADE,
         related_name="merged_from",
-        help_text="The live entity it went into: the end of any chain of merges.",
+        null=True,
+        blank=True,
+        help_text="The live entity it went into: the end of any chain of merges. Empty: the "
+        "entity (or the one it went into) was deleted outright (``entity_delete``).",
     )
     merged_at = models.DateTimeField(default=timezone.now)
     merged_by = models.ForeignKey(

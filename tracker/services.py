@@ -587,6 +587,24 @@ def entity_merge(*, source: Entity, into: Entity, user: User | None = None) -> E
     return into
 
 
+def entity_delete(*, entity: Entity, user: User | None = None) -> None:
+    """Delete ``entity`` outright, leaving its tombstone: an ``EntityMerge`` without ``into``
+    (partners delete their copy of the slug; its old URLs answer 404). Records of entities
+    merged into it end there too. What named it moves its ``updated_at`` (the triggers of
+    migration 0008), so partners re-read it without the entity."""
+    now = timezone.now()
+    with transaction.atomic():
+        EntityMerge.objects.filter(into=entity).update(into=None, updated_at=now)
+        EntityMerge.objects.update_or_create(
+            slug=entity.slug,
+            defaults={"former_id": entity.pk, "name": entity.name, "kind": entity.kind,
+                      "into": None, "merged_at": now, "merged_by": user},
+        )  # fmt: skip
+        entity._history_user = user
+        entity.delete()
+        events.tracker_changed(event=events.ENTITY_DELETED, instance=entity)
+
+
 def _merge_record(source: Entity, into: Entity, user: User | None, now) -> EntityMerge:
     """Record where ``source`` went. Records that led to ``source`` now lead to ``into``
     (before the delete would cascade to them), so a redirect is always a single hop."""

@@ -24,7 +24,10 @@ class EntityMergeSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(help_text="The merged entity's slug (a 301 to `into` now).")
     name = serializers.CharField(help_text="The merged entity's name (now an alias of `into`).")
     into = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="The slug of the entity it was merged into."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the entity it was merged into; null: deleted outright.",
     )
     updated_at = serializers.DateTimeField(
         read_only=True, help_text="Recorded, or repointed since: `into` was merged in turn."
