@@ -9,7 +9,12 @@ from reex.problems import InvalidParameter
 from tracker.models import ArticleInitiative, ArticleTopic, ClaimAppearance, Initiative, Mention
 
 from .filters import ArticleFilter
-from .serializers import BODY_FIELDS, ArticleBodySerializer, ArticleSerializer
+from .serializers import (
+    BODY_FIELDS,
+    ArticleBodySerializer,
+    ArticleClaimSerializer,
+    ArticleSerializer,
+)
 
 LIST_COLUMNS = (
     "id", "url", "title", "author", "published_at", "first_seen_at", "summary", "disclosure",
@@ -54,6 +59,9 @@ def with_claims(rows: list[dict]) -> list[dict]:
     for appearance in appearances:
         claim = {c: appearance[f"claim__{c}"] for c in CLAIM_COLUMNS}
         by_id[appearance["article_id"]]["claims"].append(claim)
+    # Through the serializer's fields: figures as the claims endpoint gives them (six places).
+    for row in rows:
+        row["claims"] = ArticleClaimSerializer(row["claims"], many=True).data
     return rows
 
 

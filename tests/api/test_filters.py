@@ -150,3 +150,11 @@ def test_language_comes_from_the_feed_and_filters(api):
     assert ids(api, "/api/v1/articles/?language=fr,de") == {french.pk, german.pk}
     assert ids(api, "/api/v1/articles/?language=en-GB") == {english.pk}
     assert api.get(f"/api/v1/articles/{english.pk}/").json()["language"] == "en-gb"
+
+
+def test_included_figures_read_as_on_the_claims_endpoint(api):
+    article = make_article()
+    claim = make_claim(articles=[article], value=10, unit="t")
+    row = api.get(f"/api/v1/articles/{article.pk}/?include=claims").json()
+    assert row["claims"][0]["value"] == api.get(f"/api/v1/claims/{claim.pk}/").json()["value"]
+    assert row["claims"][0]["value"] == "10.000000"

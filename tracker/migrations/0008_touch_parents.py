@@ -82,7 +82,9 @@ def _postgres(child: str, column: str, parent: str, events: str) -> tuple[str, s
     return "\n".join(create), "\n".join(drop)
 
 
-SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+# Django's own format for a datetime in SQLite (six digits of microseconds): compared as text,
+# "12:00:01.123" would sort before "12:00:01.123000", and cursors compare these values.
+SQLITE_NOW = "(strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')"
 
 
 def _sqlite(child: str, column: str, parent: str, events: str) -> tuple[str, str]:
