@@ -54,3 +54,17 @@ def test_if_modified_since_never_304s_a_list_an_article_left(api):
     again = api.get("/api/v1/articles/", HTTP_IF_MODIFIED_SINCE=stamp)
     assert again.status_code == 200
     assert [row["title"] for row in again.json()["results"]] == ["Stays"]
+
+
+def test_a_detail_with_included_claims_is_not_304_after_a_claim_changed(api):
+    from tests.factories import make_claim
+    from tracker.services import claim_review
+
+    article = make_article(title="With a claim")
+    claim = make_claim(articles=[article])
+    url = f"/api/v1/articles/{article.pk}/?include=claims"
+    first = api.get(url)
+    stamp = first.get("Last-Modified") or "Fri, 01 Jan 2100 00:00:00 GMT"
+    claim_review(claim=claim, status="disputed", user=None, note="Other figures.")
+    again = api.get(url, HTTP_IF_MODIFIED_SINCE=stamp)
+    assert again.status_code == 200 and again.json()["claims"][0]["status"] == "disputed"
