@@ -147,6 +147,12 @@ class Article(models.Model):
             "the date it gave, while Published is the fetch time."
         ),
     )
+    language = models.CharField(
+        max_length=35,
+        blank=True,
+        help_text="A BCP 47 tag, lowercased (en, en-us), as the feed declares it for the entry "
+        "or for itself; blank when it does not.",
+    )
 
     content_html = models.TextField(blank=True, help_text="Sanitized HTML.")
     content_text = models.TextField(blank=True)

@@ -56,13 +56,14 @@ class ParsedEntry:
     content_hash: str
     categories: list[str] = field(default_factory=list)
     claimed_published_at: datetime | None = None  # set when storing, if the date is ahead
+    language: str = ""
 
     # The Article fields an entry sets; compared on re-fetch to tell an edit from a repeat.
     ARTICLE_FIELDS = (
         "guid", "url", "title", "author", "published_at", "claimed_published_at",
         "content_html", "content_text",
         "summary", "highlights", "takeaway", "sources", "disclosure", "is_state_media",
-        "comments_url", "comment_count", "comment_feed_url", "content_hash",
+        "comments_url", "comment_count", "comment_feed_url", "content_hash", "language",
     )  # fmt: skip
 
     def article_fields(self) -> dict:
@@ -106,10 +107,11 @@ def parse_feed(
     channel = parsed.feed
     site_url = clean_url(channel.get("link", ""), base_url=url) or ""
     site = urlsplit(site_url or url).netloc.lower()
+    language = _language(channel.get("language", ""))
     raw_entries = parsed.entries if max_items is None else parsed.entries[:max_items]
     entries: dict[str, ParsedEntry] = {}
     for raw in raw_entries:
-        entry = _parse_entry(raw, feed_url=url, site_url=site_url, site=site)
+        entry = _parse_entry(raw, feed_url=url, site_url=site_url, site=site, language=language)
         entries.setdefault(entry.identity, entry)  # a feed repeating an item: the first wins
     return ParsedFeed(
         title=_text(channel.get("title", "")),
@@ -138,7 +140,9 @@ def _not_a_feed_reason(body: bytes, bozo_reason: str) -> str:
     return "the document is not an RSS or Atom feed"
 
 
-def _parse_entry(raw, *, feed_url: str, site_url: str, site: str) -> ParsedEntry:
+def _parse_entry(
+    raw, *, feed_url: str, site_url: str, site: str, language: str = ""
+) -> ParsedEntry:
     link = clean_url(_get(raw, "link", ""), base_url=feed_url) or ""
     base_url = link or site_url or feed_url
     content_html = sanitize_html(_raw_content(raw), base_url=base_url)
@@ -172,7 +176,23 @@ def _parse_entry(raw, *, feed_url: str, site_url: str, site: str) -> ParsedEntry
         ],
         content_hash=content_hash,
         categories=_categories(raw),
+        language=_entry_language(raw) or language,
     )
+
+
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
+
+
+def _language(value) -> str:
+    """A BCP 47 tag as feeds write it (``en-US``, ``en_us``), lowercased; anything else is ''."""
+    tag = str(value or "").strip().lower().replace("_", "-")
+    return tag if len(tag) <= 35 and _LANGUAGE_TAG.fullmatch(tag) else ""
+
+
+def _entry_language(raw) -> str:
+    """The language an entry declares for itself (Atom ``xml:lang`` on its content or title)."""
+    details = [*(_get(raw, "content") or [])[:1], _get(raw, "title_detail") or {}]
+    return next((_language(d.get("language")) for d in details if _language(d.get("language"))), "")
 
 
 def entry_identity(*, guid: str, link: str, site: str, content_hash: str) -> str:

@@ -1,4 +1,5 @@
 """What every partner endpoint shares: key authentication and scopes, per-key rate limits,
+query parameters checked (an unknown or empty one is a 400), errors as problem details, keyset
 cursor pagination, and conditional GET (ETag / Last-Modified, 304)."""
 
 import hashlib
@@ -6,31 +7,26 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
-from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from reex import problems
+
 from .authentication import ApiKeyAuthentication
-from .models import SCOPE_READ
+from .models import SCOPE_READ, ApiKey
+from .pagination import PartnerCursorPagination
 from .permissions import HasApiKeyScope
 from .throttling import ApiKeyRateThrottle
 
+_gzip = GZipMiddleware(lambda request: None)
 
-class PartnerCursorPagination(CursorPagination):
-    """Opaque cursors over a unique order: pages stay stable while rows are added."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    ordering = "-id"
-
-    @property
-    def max_page_size(self) -> int:
-        return settings.PARTNERS["MAX_PAGE_SIZE"]
+# What DRF itself reads: ?format=json (the only format there is).
+ALWAYS_ALLOWED = frozenset({settings.REST_FRAMEWORK.get("URL_FORMAT_OVERRIDE", "format")})
 
 
 class PartnerFilterBackend(DjangoFilterBackend):
@@ -50,15 +46,78 @@ class PartnerAPIMixin:
     renderer_classes = [JSONRenderer]
     required_scope = SCOPE_READ
 
+    def get_exception_handler(self):
+        return problems.exception_handler
+
+    def allowed_query_params(self) -> set[str]:
+        """The query parameters this request may carry; anything else is a 400."""
+        return set()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # the key, its scope, its rate: 401/403/429
+        check_query_params(request, self.allowed_query_params())
+
+    def conditional(self, request, response):
+        """The answer to a conditional request (a 304), or ``response`` itself."""
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response = self.conditional(request, response)
+        if (usage := getattr(request, "rate_limit", None)) is not None:
+            for name, value in usage.headers().items():
+                response[name] = value
+        if isinstance(request.auth, ApiKey):
+            if getattr(response, "is_rendered", True) is False:
+                response.render()
+            # Compressed only for a key's answers: they hold no secret an attacker could
+            # recover by reflecting guesses (BREACH); pages with CSRF tokens stay uncompressed.
+            response = _gzip.process_response(request, response)
+        return response
+
+
+def check_query_params(request, allowed: set[str]) -> None:
+    """A parameter we do not know, or one given without a value, is a mistake the partner should
+    hear about: silently ignoring it returns a different set of rows than the one asked for."""
+    for name, values in request.query_params.lists():
+        if name not in allowed and name not in ALWAYS_ALLOWED:
+            known = ", ".join(sorted(allowed)) or "none"
+            raise problems.InvalidParameter(
+                f"Unknown query parameter {name[:50]!r}; this endpoint takes: {known}.",
+                parameter=name[:50],
+                problem="unknown-parameter",
+                title="Unknown query parameter",
+            )
+        if any(value.strip() == "" for value in values):
+            raise problems.InvalidParameter(
+                f"{name} is given without a value: leave it out, or give one.", parameter=name
+            )
+
 
 # A list alone: the router makes no detail route for it. (No docstring here or below: the
 # schema would show it as every endpoint's description.)
 class PartnerListViewSet(PartnerAPIMixin, viewsets.GenericViewSet):
     pagination_class = PartnerCursorPagination
-    filter_backends = [PartnerFilterBackend, OrderingFilter]
+    filter_backends = [PartnerFilterBackend]
+    # Orders a walk can take (each also descending); ties are broken by id.
     ordering_fields = ["id", "updated_at"]
-    ordering = ["-id"]
+    ordering = "-id"
     last_modified: datetime | None = None
+    # Parameters besides the filters and the pagination's, per action.
+    extra_query_params: dict[str, set[str]] = {}
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = set(self.extra_query_params.get(self.action, ()))
+        if self.action == "list":
+            paginator = self.pagination_class
+            allowed |= {
+                paginator.cursor_query_param,
+                paginator.page_size_query_param,
+                paginator.ordering_query_param,
+            }
+            if self.filterset_class is not None:
+                allowed |= set(self.filterset_class.base_filters)
+        return allowed
 
     def changed_at(self, obj) -> datetime:
         """When ``obj``, as this endpoint shows it, last changed (for Last-Modified)."""
@@ -70,8 +129,7 @@ class PartnerListViewSet(PartnerAPIMixin, viewsets.GenericViewSet):
         self.last_modified = _latest(self.changed_at(obj) for obj in page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
+    def conditional(self, request, response):
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         response.render()
@@ -84,8 +142,13 @@ class PartnerListViewSet(PartnerAPIMixin, viewsets.GenericViewSet):
             response["Last-Modified"] = http_date(timestamp)
         response["Cache-Control"] = "private, no-cache"
         response["Vary"] = "Authorization, X-Api-Key"
+        # A list can change without any row in it being newer (an article hidden leaves it): a
+        # list's Last-Modified is informative, and only its ETag makes a 304.
         return get_conditional_response(
-            request._request, etag=etag, last_modified=timestamp, response=response
+            request._request,
+            etag=etag,
+            last_modified=timestamp if self.action != "list" else None,
+            response=response,
         )
 
 

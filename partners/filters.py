@@ -41,3 +41,36 @@ MAX_ID = 2**63 - 1
 # slug would otherwise reach PostgreSQL and fail there).
 ID_REGEX = "[0-9]{1,18}"
 SLUG_REGEX = "[-a-zA-Z0-9_]+"
+
+
+class CommaSeparatedField(forms.CharField):
+    """``a,b,c`` as a list of values; at most ``MAX_VALUES`` of them."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        values = [v.strip() for v in value.split(",") if v.strip()]
+        if not values:
+            raise forms.ValidationError("Give at least one value.", code="invalid")
+        if len(values) > MAX_VALUES:
+            raise forms.ValidationError(f"At most {MAX_VALUES} values.", code="invalid")
+        return values
+
+
+class AnyOfFilter(django_filters.CharFilter):
+    """A filter taking one value or several, comma-separated (``initiative=a,b``): rows that
+    match any of them. The filtering method, or an ``__in`` lookup, gets the list."""
+
+    field_class = CommaSeparatedField
+
+    def __init__(self, *args, **kwargs):
+        if "method" not in kwargs:
+            kwargs.setdefault("lookup_expr", "in")
+            kwargs.setdefault("distinct", True)
+        help_text = kwargs.pop("help_text", "")
+        kwargs["help_text"] = f"{help_text} Several: comma-separated, any of them.".strip()
+        super().__init__(*args, **kwargs)
+
+
+MAX_VALUES = 50

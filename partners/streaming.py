@@ -63,6 +63,9 @@ class ExportView(PartnerAPIMixin, APIView):
     def rows(self, request) -> Iterable[dict]:
         raise NotImplementedError
 
+    def allowed_query_params(self) -> set[str]:
+        return {"updated_since"}
+
     @extend_schema(
         parameters=[
             OpenApiParameter(

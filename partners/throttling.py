@@ -1,7 +1,10 @@
 """Per-key rate limits: a fixed one-minute window counted with an atomic ``incr`` in the cache
-(Redis in production, so every web process shares the count)."""
+(Redis in production, so every web process shares the count). Every keyed answer says where the
+key stands, in the IETF draft's ``RateLimit-Policy`` and ``RateLimit`` headers."""
 
+import math
 import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
@@ -9,6 +12,23 @@ from rest_framework.throttling import BaseThrottle
 from .models import ApiKey
 
 WINDOW_SECONDS = 60
+POLICY = "per-key"
+
+
+@dataclass(frozen=True)
+class RateLimitUsage:
+    limit: int
+    count: int
+    reset: float  # seconds until the window ends
+
+    def headers(self) -> dict[str, str]:
+        """draft-ietf-httpapi-ratelimit-headers: the quota (q) per window (w, seconds), and
+        what remains of it (r) until the window resets (t, seconds)."""
+        remaining = max(self.limit - self.count, 0)
+        return {
+            "RateLimit-Policy": f'"{POLICY}";q={self.limit};w={WINDOW_SECONDS}',
+            "RateLimit": f'"{POLICY}";r={remaining};t={max(math.ceil(self.reset), 1)}',
+        }
 
 
 class ApiKeyRateThrottle(BaseThrottle):
@@ -29,6 +49,8 @@ class ApiKeyRateThrottle(BaseThrottle):
                 count = 1
             else:
                 count = cache.incr(key)
+        # Read by the view for the RateLimit headers (partners.api.PartnerAPIMixin).
+        request.rate_limit = RateLimitUsage(api_key.rate_per_minute, count, self.retry_after)
         return count <= api_key.rate_per_minute
 
     def wait(self) -> float:

@@ -13,6 +13,7 @@ from articles.api.export import ArticleExportView
 from articles.api.views import ArticleViewSet
 from tracker.api.export import ClaimExportView
 from tracker.api.views import (
+    ClaimDeletionViewSet,
     ClaimViewSet,
     EntityMergeViewSet,
     EntityViewSet,
@@ -26,6 +27,7 @@ router.register("entities", EntityViewSet, basename="entity")
 router.register("entity-merges", EntityMergeViewSet, basename="entity-merge")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("claims", ClaimViewSet, basename="claim")
+router.register("claim-deletions", ClaimDeletionViewSet, basename="claim-deletion")
 router.register("topics", TopicViewSet, basename="topic")
 
 # Swagger UI and Redoc style themselves inline, draw icons from data: URLs, and Redoc works in a

@@ -8,6 +8,10 @@ from articles.caching import cache_reader_page
 from . import views
 from .sitemaps import SITEMAPS
 
+# Under /api/ these answer with problem details (an unknown route included); elsewhere as usual.
+handler404 = "reex.problems.page_not_found"
+handler500 = "reex.problems.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

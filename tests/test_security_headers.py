@@ -175,6 +175,7 @@ SAMPLES: dict[str, Sample] = {
     "api:initiative-detail": Sample("/api/v1/initiatives/{initiative.slug}/", 200, who="partner"),
     "api:claim-list": Sample("/api/v1/claims/", 200, who="partner"),
     "api:claim-detail": Sample("/api/v1/claims/{claim.pk}/", 200, who="partner"),
+    "api:claim-deletion-list": Sample("/api/v1/claim-deletions/", 200, who="partner"),
     "api:topic-list": Sample("/api/v1/topics/", 200, who="partner"),
     "api:topic-detail": Sample("/api/v1/topics/{topic.slug}/", 200, who="partner"),
     "api:export-articles-csv": Sample("/api/v1/export/articles.csv", 200, who="partner"),

@@ -28,6 +28,7 @@ from .models import (
     ArticleTopic,
     Claim,
     ClaimAppearance,
+    ClaimDeletion,
     Entity,
     EntityAlias,
     EntityMerge,
@@ -550,6 +551,16 @@ class ClaimAppearanceAdmin(_MachineRecordAdmin):
     ordering = ["-id"]  # the model's order joins every article to sort
 
 
+@admin.register(ClaimDeletion)
+class ClaimDeletionAdmin(_ReadOnlyAdmin):
+    """Deleted claims' tombstones (``services.claims_delete`` writes these)."""
+
+    list_display = ["former_id", "reason", "into_id", "deleted_at"]
+    list_filter = ["reason"]
+    search_fields = ["=former_id"]
+    ordering = ["-id"]
+
+
 # --- initiatives ----------------------------------------------------------------------------
 
 
@@ -739,6 +750,15 @@ class EntityAdmin(HistoryAdmin):
     inlines = [EntityAliasInline]
     actions = ["merge_into"]
     history_list_display = ["name", "kind"]
+
+    # Deleting leaves a tombstone (services.entity_delete) that partners sync.
+    def delete_model(self, request, obj):
+        services.entity_delete(entity=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for entity in queryset:
+                services.entity_delete(entity=entity, user=request.user)
 
     @admin.action(description="Merge into another entity…", permissions=["change", "delete"])
     def merge_into(self, request, queryset):

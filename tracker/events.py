@@ -24,6 +24,7 @@ ARTICLE_INITIATIVE_LINKED = "article.initiative_linked"
 INITIATIVE_UPDATED = "initiative.updated"
 LINK_DECIDED = "link.decided"
 ENTITY_MERGED = "entity.merged"
+ENTITY_DELETED = "entity.deleted"
 
 # The events written to the outbox: what partners may subscribe to.
 PUBLISHED = (CLAIM_STATUS_CHANGED, ARTICLE_INITIATIVE_LINKED, INITIATIVE_UPDATED, ENTITY_MERGED)

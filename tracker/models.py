@@ -117,7 +117,8 @@ class EntityAlias(models.Model):
 
 
 class EntityMerge(models.Model):
-    """What became of an entity that was merged into another, and so deleted.
+    """What became of an entity that was merged into another, and so deleted; or, with no
+    ``into``, of one an editor deleted outright.
 
     Links and bookmarks to the old slug must not break, and partners who copy the entities need
     to hear that one went: ``/entities/<slug>/`` and its API detail redirect (301) to ``into``,
@@ -135,7 +136,10 @@ class EntityMerge(models.Model):
         Entity,
         on_delete=models.CASCADE,
         related_name="merged_from",
-        help_text="The live entity it went into: the end of any chain of merges.",
+        null=True,
+        blank=True,
+        help_text="The live entity it went into: the end of any chain of merges. Empty: the "
+        "entity (or the one it went into) was deleted outright (``entity_delete``).",
     )
     merged_at = models.DateTimeField(default=timezone.now)
     merged_by = models.ForeignKey(
@@ -660,6 +664,34 @@ class ClaimAppearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} in {self.article_id}"
+
+
+class ClaimDeletion(models.Model):
+    """A claim that was deleted: its tombstone, for partners who copy the claims.
+
+    Written by ``tracker.services.claims_delete``, the one way claims are deleted, in the same
+    transaction as the delete. Claim ids are never reused, so ``former_id`` names one claim for
+    good; a later claim with the same fingerprint has a new id and is listed as a claim.
+    """
+
+    class Reason(models.TextChoices):
+        MERGED = "merged", "Folded into another claim (its subjects were merged)"
+        UNSTATED = "unstated", "No article makes it any more (articles edited or re-read)"
+        EDITOR = "editor", "Deleted by an editor"
+
+    former_id = models.BigIntegerField(unique=True, help_text="The deleted claim's id.")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    into_id = models.BigIntegerField(
+        null=True, blank=True, help_text="For a merged claim: the claim it was folded into."
+    )
+    deleted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"claim {self.former_id} ({self.reason})"
 
 
 class ArticleEnrichment(models.Model):

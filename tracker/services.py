@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Model, OuterRef, Q
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
@@ -31,6 +31,7 @@ from .models import (
     ArticleTopic,
     Claim,
     ClaimAppearance,
+    ClaimDeletion,
     Entity,
     EntityAlias,
     EntityMerge,
@@ -333,7 +334,10 @@ def _reconcile_claims(
             Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk")))
         )
         moved = Exists(Claim.objects.filter(carried_from=OuterRef("pk")))
-        orphans.filter(Q(status=Claim.Status.UNVERIFIED) | moved).delete()
+        claims_delete(
+            claims=orphans.filter(Q(status=Claim.Status.UNVERIFIED) | moved),
+            reason=ClaimDeletion.Reason.UNSTATED,
+        )
     result.appearances_created += len(to_create)
     result.appearances_removed += len(stale)
 
@@ -632,6 +636,32 @@ def claim_review(
     return claim
 
 
+def claims_delete(*, claims: QuerySet[Claim], reason: str, into: Claim | None = None) -> int:
+    """Delete ``claims``, leaving a ``ClaimDeletion`` for each in the same transaction.
+
+    The one way claims are deleted, so that partners syncing by ``updated_since`` hear of
+    every one (``/api/v1/claim-deletions/``). ``into``: the claim a merged one was folded into.
+    Returns how many were deleted.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        doomed = list(claims.order_by("pk").select_for_update().values_list("pk", flat=True))
+        if not doomed:
+            return 0
+        ClaimDeletion.objects.bulk_create(
+            ClaimDeletion(
+                former_id=pk,
+                reason=reason,
+                into_id=into.pk if into else None,
+                deleted_at=now,
+                updated_at=now,
+            )
+            for pk in doomed
+        )
+        Claim.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
 # --- merging --------------------------------------------------------------------------------
 
 
@@ -676,6 +706,24 @@ def entity_merge(*, source: Entity, into: Entity, user: User | None = None) -> E
         source.delete()
         events.tracker_changed(event=events.ENTITY_MERGED, instance=merge)
     return into
+
+
+def entity_delete(*, entity: Entity, user: User | None = None) -> None:
+    """Delete ``entity`` outright, leaving its tombstone: an ``EntityMerge`` without ``into``
+    (partners delete their copy of the slug; its old URLs answer 404). Records of entities
+    merged into it end there too. What named it moves its ``updated_at`` (the triggers of
+    migration 0008), so partners re-read it without the entity."""
+    now = timezone.now()
+    with transaction.atomic():
+        EntityMerge.objects.filter(into=entity).update(into=None, updated_at=now)
+        EntityMerge.objects.update_or_create(
+            slug=entity.slug,
+            defaults={"former_id": entity.pk, "name": entity.name, "kind": entity.kind,
+                      "into": None, "merged_at": now, "merged_by": user},
+        )  # fmt: skip
+        entity._history_user = user
+        entity.delete()
+        events.tracker_changed(event=events.ENTITY_DELETED, instance=entity)
 
 
 def _merge_record(source: Entity, into: Entity, user: User | None, now) -> EntityMerge:
@@ -758,7 +806,9 @@ def _claim_resubject(claim: Claim, into: Entity) -> None:
             setattr(same, name, getattr(claim, name))
     same.needs_independent_verification |= claim.needs_independent_verification
     same.save()
-    claim.delete()
+    claims_delete(
+        claims=Claim.objects.filter(pk=claim.pk), reason=ClaimDeletion.Reason.MERGED, into=same
+    )
 
 
 # --- reference data -------------------------------------------------------------------------

@@ -1,19 +1,30 @@
+import re
+
 import django_filters
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, Q
 
 from articles import search
 from articles.models import Article
-from partners.filters import UtcIsoDateTimeFilter
+from partners.filters import AnyOfFilter, UtcIsoDateTimeFilter
 from tracker.models import ArticleInitiative, ArticleTopic, ClaimAppearance, Mention
 
 LINK_MODELS = (ArticleInitiative, Mention, ArticleTopic)
 
 
 class ArticleFilter(django_filters.FilterSet):
-    topic = django_filters.CharFilter(method="filter_topic", help_text="Topic slug.")
-    initiative = django_filters.CharFilter(method="filter_initiative", help_text="Initiative slug.")
-    entity = django_filters.CharFilter(method="filter_entity", help_text="Entity slug.")
+    topic = AnyOfFilter(method="filter_topic", help_text="Topic slug.")
+    initiative = AnyOfFilter(method="filter_initiative", help_text="Initiative slug.")
+    entity = AnyOfFilter(method="filter_entity", help_text="Entity slug.")
+    language = AnyOfFilter(
+        method="filter_language",
+        help_text="A language tag: `en` takes `en-us` and `en-gb` too.",
+    )
+    source = AnyOfFilter(
+        method="filter_source",
+        help_text="The publisher's domain (`source` in each row): `example.com` takes its "
+        "subdomains too.",
+    )
     claim_status = django_filters.ChoiceFilter(
         method="filter_claim_status",
         choices=[
@@ -50,13 +61,27 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(Exists(links))
 
     def filter_topic(self, queryset, name, value):
-        return self._linked(queryset, ArticleTopic, topic__slug=value)
+        return self._linked(queryset, ArticleTopic, topic__slug__in=value)
 
     def filter_initiative(self, queryset, name, value):
-        return self._linked(queryset, ArticleInitiative, initiative__slug=value)
+        return self._linked(queryset, ArticleInitiative, initiative__slug__in=value)
 
     def filter_entity(self, queryset, name, value):
-        return self._linked(queryset, Mention, entity__slug=value)
+        return self._linked(queryset, Mention, entity__slug__in=value)
+
+    def filter_language(self, queryset, name, value):
+        tags = Q()
+        for tag in value:
+            tag = tag.lower().replace("_", "-")
+            tags |= Q(language=tag) | Q(language__startswith=f"{tag}-")
+        return queryset.filter(tags)
+
+    def filter_source(self, queryset, name, value):
+        hosts = Q()
+        for domain in value:
+            domain = domain.lower().removeprefix("www.")
+            hosts |= Q(url__iregex=rf"^https?://([^/@]*\.)?{re.escape(domain)}(:[0-9]+)?(/|$)")
+        return queryset.filter(hosts)
 
     def filter_claim_status(self, queryset, name, value):
         appearances = ClaimAppearance.objects.filter(article=OuterRef("pk"), claim__status=value)

@@ -5,14 +5,20 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from articles.models import Article
 from partners.api import PartnerViewSet
 from partners.filters import ID_REGEX
-from tracker.models import ArticleInitiative, ArticleTopic, Mention
+from reex.problems import InvalidParameter
+from tracker.models import ArticleInitiative, ArticleTopic, ClaimAppearance, Initiative, Mention
 
 from .filters import ArticleFilter
-from .serializers import BODY_FIELDS, ArticleBodySerializer, ArticleSerializer
+from .serializers import (
+    BODY_FIELDS,
+    ArticleBodySerializer,
+    ArticleClaimSerializer,
+    ArticleSerializer,
+)
 
 LIST_COLUMNS = (
     "id", "url", "title", "author", "published_at", "first_seen_at", "summary", "disclosure",
-    "is_state_media", "comment_count", "is_hidden", "updated_at",
+    "is_state_media", "comment_count", "is_hidden", "updated_at", "language",
 )  # fmt: skip
 LINK_COLUMNS = ("article_id", "state", "origin", "confidence", "updated_at")
 LINKS = (
@@ -40,12 +46,57 @@ def with_links(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def with_claims(rows: list[dict]) -> list[dict]:
+    """Each article row gets the claims it makes (one query)."""
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["claims"] = []
+    appearances = (
+        ClaimAppearance.objects.filter(article_id__in=list(by_id))
+        .order_by("article_id", "position", "id")
+        .values("article_id", *(f"claim__{c}" for c in CLAIM_COLUMNS))
+    )
+    for appearance in appearances:
+        claim = {c: appearance[f"claim__{c}"] for c in CLAIM_COLUMNS}
+        by_id[appearance["article_id"]]["claims"].append(claim)
+    # Through the serializer's fields: figures as the claims endpoint gives them (six places).
+    for row in rows:
+        row["claims"] = ArticleClaimSerializer(row["claims"], many=True).data
+    return rows
+
+
+def with_initiatives(rows: list[dict]) -> list[dict]:
+    """Each initiative link gets the initiative's name, acronym, kind and status (one query)."""
+    slugs = {link["initiative"] for row in rows for link in row["initiatives"]}
+    found = {
+        i["slug"]: i
+        for i in Initiative.objects.filter(slug__in=slugs).values("slug", *INITIATIVE_COLUMNS)
+    }
+    for row in rows:
+        for link in row["initiatives"]:
+            link.update({c: found[link["initiative"]][c] for c in INITIATIVE_COLUMNS})
+    return rows
+
+
+CLAIM_COLUMNS = (
+    "id", "statement", "figure_text", "value", "value_max", "unit", "status",
+    "needs_independent_verification", "updated_at",
+)  # fmt: skip
+INITIATIVE_COLUMNS = ("name", "acronym", "kind", "status")
+INCLUDES = {"body": None, "claims": with_claims, "initiatives": with_initiatives}
 INCLUDE = OpenApiParameter(
-    "include", OpenApiTypes.STR, enum=["body"], description="`body`: add the article bodies."
+    "include",
+    OpenApiTypes.STR,
+    pattern=r"^(body|claims|initiatives)(,(body|claims|initiatives))*$",
+    description="Comma-separated: `body` adds the bodies (a detail always has them), `claims` "
+    "the claims each article makes, `initiatives` each linked initiative's name, acronym, "
+    "kind and status.",
 )
 
 
-@extend_schema_view(list=extend_schema(parameters=[INCLUDE]))
+@extend_schema_view(
+    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
+)
 class ArticleViewSet(PartnerViewSet):
     """Articles, newest id first; ``updated_since`` for incremental sync (tombstones included).
 
@@ -55,10 +106,28 @@ class ArticleViewSet(PartnerViewSet):
 
     filterset_class = ArticleFilter
     lookup_value_regex = ID_REGEX
-    ordering_fields = ["id", "updated_at", "first_seen_at"]
+    ordering_fields = ["id", "updated_at", "first_seen_at", "published_at"]
+    extra_query_params = {"list": {"include"}, "retrieve": {"include"}}
+
+    def includes(self) -> set[str]:
+        value = self.request.query_params.get("include")
+        asked = set(value.split(",")) if value else set()
+        if unknown := asked - set(INCLUDES):
+            raise InvalidParameter(
+                f"Unknown include {sorted(unknown)[0][:50]!r}: use {', '.join(INCLUDES)}.",
+                parameter="include",
+            )
+        return asked
 
     def wants_body(self) -> bool:
-        return self.action == "retrieve" or self.request.query_params.get("include") == "body"
+        return self.action == "retrieve" or "body" in self.includes()
+
+    def with_includes(self, rows: list[dict]) -> list[dict]:
+        rows = with_links(rows)
+        for name in sorted(self.includes()):
+            if INCLUDES[name] is not None:
+                rows = INCLUDES[name](rows)
+        return rows
 
     def get_serializer_class(self):
         return ArticleBodySerializer if self.wants_body() else ArticleSerializer
@@ -72,11 +141,13 @@ class ArticleViewSet(PartnerViewSet):
         return queryset
 
     def paginate_queryset(self, queryset):
-        return with_links(super().paginate_queryset(queryset))
+        return self.with_includes(super().paginate_queryset(queryset))
 
     def get_object(self):
-        return with_links([super().get_object()])[0]
+        return self.with_includes([super().get_object()])[0]
 
     def changed_at(self, row):
+        if self.includes() - {"body"}:
+            return None  # included claims and initiatives change on their own: ETag only
         links = [*row["initiatives"], *row["entities"], *row["topics"]]
         return max([row["updated_at"], *(link["updated_at"] for link in links)])

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "csp",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware: a preflight is answered here, without a key (CORS_* below).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation documents its errors as problem details (reex/problems.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reex.problems.document_problems",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and Redoc from our own static files: the docs work offline, with no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -249,6 +257,19 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "tracker.models.Claim.Status",
     },
 }
+# CORS, for partners' browser apps reading the API: GET (and HEAD) with the key in a header, from
+# the origins listed in PARTNERS_CORS_ORIGINS (none by default). No cookies cross: a key is
+# the only credential, so a page elsewhere can never act as a signed-in editor.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOWED_ORIGINS = env.list("PARTNERS_CORS_ORIGINS", default=[])
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-encoding", "authorization", "x-api-key",
+                      "if-none-match", "if-modified-since"]  # fmt: skip
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "RateLimit", "RateLimit-Policy", "Retry-After",
+                       "Location"]  # fmt: skip
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = 3600
+
 PARTNERS = {
     "MAX_PAGE_SIZE": env.int("PARTNERS_MAX_PAGE_SIZE", default=200),
     # Webhook URLs pass the feed fetcher's address guard; loopback only where feeds allow it.

@@ -1,6 +1,7 @@
 """Fixtures shared by the API tests."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import make_api_key
@@ -13,3 +14,10 @@ def api() -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache (Redis, when set) under the key's id: a new test
+    database reuses ids, so counts left by an earlier run in the same minute would carry over."""
+    cache.clear()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from articles.services import article_hide
 from tests.factories import make_article, make_initiative
 from tracker.models import Initiative
 
@@ -41,3 +42,29 @@ def test_last_modified_gives_304_until_the_detail_changes(api):
         summary=initiative.summary, updated_at=initiative.updated_at
     )
     assert api.get("/api/v1/initiatives/forge/", HTTP_IF_MODIFIED_SINCE=stamp).status_code == 200
+
+
+def test_if_modified_since_never_304s_a_list_an_article_left(api):
+    make_article(title="Stays")
+    leaving = make_article(title="Leaves")
+    first = api.get("/api/v1/articles/")
+    stamp = first["Last-Modified"]
+    assert api.get("/api/v1/articles/", HTTP_IF_MODIFIED_SINCE=stamp).status_code == 200
+    article_hide(article=leaving)  # the list's newest row is now older than before
+    again = api.get("/api/v1/articles/", HTTP_IF_MODIFIED_SINCE=stamp)
+    assert again.status_code == 200
+    assert [row["title"] for row in again.json()["results"]] == ["Stays"]
+
+
+def test_a_detail_with_included_claims_is_not_304_after_a_claim_changed(api):
+    from tests.factories import make_claim
+    from tracker.services import claim_review
+
+    article = make_article(title="With a claim")
+    claim = make_claim(articles=[article])
+    url = f"/api/v1/articles/{article.pk}/?include=claims"
+    first = api.get(url)
+    stamp = first.get("Last-Modified") or "Fri, 01 Jan 2100 00:00:00 GMT"
+    claim_review(claim=claim, status="disputed", user=None, note="Other figures.")
+    again = api.get(url, HTTP_IF_MODIFIED_SINCE=stamp)
+    assert again.status_code == 200 and again.json()["claims"][0]["status"] == "disputed"

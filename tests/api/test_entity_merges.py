@@ -6,9 +6,16 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.api.sync import pull, since
-from tests.factories import make_article, make_claim, make_entity, make_initiative, make_topic
+from tests.factories import (
+    make_admin_editor,
+    make_article,
+    make_claim,
+    make_entity,
+    make_initiative,
+    make_topic,
+)
 from tracker import services
-from tracker.models import EntityMerge, InitiativeSponsor
+from tracker.models import Entity, EntityMerge, InitiativeSponsor
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +135,24 @@ def test_the_schema_lists_the_merges_and_the_redirect():
     assert {"200", "301"} <= set(detail) and "Location" in detail["301"]["headers"]
     merges = schema["paths"][MERGES]["get"]
     assert "updated_since" in {p["name"] for p in merges["parameters"]}
+
+
+def test_an_entity_deleted_outright_leaves_a_tombstone_without_into(api):
+    gone, kept = make_entity(slug="gone"), make_entity(slug="kept")
+    merged = make_entity(slug="merged-first")
+    services.entity_merge(source=merged, into=gone)
+    services.entity_delete(entity=Entity.objects.get(slug="gone"))
+    rows = {row["slug"]: row["into"] for row in pull(api, "/api/v1/entity-merges/")}
+    assert rows == {"gone": None, "merged-first": None}  # the chain ends in the deletion
+    assert api.get("/api/v1/entities/gone/").status_code == 404
+    assert api.get("/api/v1/entities/merged-first/").status_code == 404
+    assert Entity.objects.filter(pk=kept.pk).exists()
+
+
+def test_the_admins_delete_goes_through_the_recorded_path(client):
+    client.force_login(make_admin_editor())
+    entity = make_entity(slug="to-delete")
+    url = f"/admin/tracker/entity/{entity.pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Entity.objects.filter(slug="to-delete").exists()
+    assert EntityMerge.objects.get(slug="to-delete").into is None

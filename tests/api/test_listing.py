@@ -115,7 +115,7 @@ def test_filters_narrow_the_articles(api):
         "Rejected link",
         "Other",
     ]
-    assert api.get("/api/v1/articles/?ordering=title").status_code == 200  # unknown: ignored
+    assert api.get("/api/v1/articles/?ordering=title").status_code == 400  # unknown: said so
 
 
 def test_q_searches_titles(api):

@@ -1,8 +1,16 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from partners.filters import IdFilter, UtcIsoDateTimeFilter
-from tracker.models import Claim, ClaimAppearance, Entity, EntityMerge, Initiative, Topic
+from partners.filters import AnyOfFilter, IdFilter, UtcIsoDateTimeFilter
+from tracker.models import (
+    Claim,
+    ClaimAppearance,
+    ClaimDeletion,
+    Entity,
+    EntityMerge,
+    Initiative,
+    Topic,
+)
 
 
 class UpdatedSinceMixin(django_filters.FilterSet):
@@ -13,7 +21,7 @@ class UpdatedSinceMixin(django_filters.FilterSet):
 
 class EntityFilter(UpdatedSinceMixin):
     q = django_filters.CharFilter(method="filter_q", help_text="In the name or an alias.")
-    topic = django_filters.CharFilter(field_name="topics__slug", help_text="Topic slug.")
+    topic = AnyOfFilter(field_name="topics__slug", help_text="Topic slug.")
 
     class Meta:
         model = Entity
@@ -30,12 +38,16 @@ class EntityMergeFilter(UpdatedSinceMixin):
         fields: list[str] = []
 
 
+class ClaimDeletionFilter(UpdatedSinceMixin):
+    class Meta:
+        model = ClaimDeletion
+        fields: list[str] = []
+
+
 class InitiativeFilter(UpdatedSinceMixin):
     q = django_filters.CharFilter(method="filter_q", help_text="In the name, acronym or an alias.")
-    topic = django_filters.CharFilter(field_name="topics__slug", help_text="Topic slug.")
-    entity = django_filters.CharFilter(
-        field_name="sponsorships__entity__slug", distinct=True, help_text="Sponsor's slug."
-    )
+    topic = AnyOfFilter(field_name="topics__slug", help_text="Topic slug.")
+    entity = AnyOfFilter(field_name="sponsorships__entity__slug", help_text="Sponsor's slug.")
 
     class Meta:
         model = Initiative
@@ -63,13 +75,13 @@ class ClaimFilter(UpdatedSinceMixin):
         "shown again, edited). Includes claims no published article states any more as "
         "tombstones (deleted: true).",
     )
-    initiative = django_filters.CharFilter(
+    initiative = AnyOfFilter(
         method="filter_initiative", help_text="Initiative slug: its subject or one it names."
     )
-    entity = django_filters.CharFilter(
+    entity = AnyOfFilter(
         method="filter_entity", help_text="Entity slug: its subject or one it names."
     )
-    topic = django_filters.CharFilter(
+    topic = AnyOfFilter(
         method="filter_topic", help_text="Claims made in articles on this topic (slug)."
     )
     article = IdFilter(field_name="appearances__article", distinct=True)
@@ -87,15 +99,15 @@ class ClaimFilter(UpdatedSinceMixin):
         return queryset.filter(Q(updated_at__gte=value) | Q(Exists(articles_changed)))
 
     def filter_initiative(self, queryset, name, value):
-        named = Claim.objects.filter(initiatives__slug=value).values("pk")
-        return queryset.filter(Q(subject_initiative__slug=value) | Q(pk__in=named))
+        named = Claim.objects.filter(initiatives__slug__in=value).values("pk")
+        return queryset.filter(Q(subject_initiative__slug__in=value) | Q(pk__in=named))
 
     def filter_entity(self, queryset, name, value):
-        named = Claim.objects.filter(entities__slug=value).values("pk")
-        return queryset.filter(Q(subject_entity__slug=value) | Q(pk__in=named))
+        named = Claim.objects.filter(entities__slug__in=value).values("pk")
+        return queryset.filter(Q(subject_entity__slug__in=value) | Q(pk__in=named))
 
     def filter_topic(self, queryset, name, value):
         in_topic = Claim.objects.filter(
-            appearances__article__articletopic__topic__slug=value,
+            appearances__article__articletopic__topic__slug__in=value,
         ).exclude(appearances__article__articletopic__state="rejected")
         return queryset.filter(pk__in=in_topic.values("pk"))

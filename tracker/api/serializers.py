@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.models import Claim, Entity, EntityMerge, Initiative, Topic
+from tracker.models import Claim, ClaimDeletion, Entity, EntityMerge, Initiative, Topic
 from tracker.selectors import initiative_conflicts
 
 
@@ -24,7 +24,10 @@ class EntityMergeSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(help_text="The merged entity's slug (a 301 to `into` now).")
     name = serializers.CharField(help_text="The merged entity's name (now an alias of `into`).")
     into = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="The slug of the entity it was merged into."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the entity it was merged into; null: deleted outright.",
     )
     updated_at = serializers.DateTimeField(
         read_only=True, help_text="Recorded, or repointed since: `into` was merged in turn."
@@ -161,3 +164,18 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_articles(self, claim: Claim) -> list[int]:
         """The ids of the articles that make the claim."""
         return [appearance.article_id for appearance in claim.appearances.all()]
+
+
+class ClaimDeletionSerializer(serializers.ModelSerializer):
+    """A deleted claim: delete your copy of ``former_id``."""
+
+    former_id = serializers.IntegerField(help_text="The deleted claim's id.")
+    into = serializers.IntegerField(
+        source="into_id",
+        allow_null=True,
+        help_text="For `merged`: the id of the claim it was folded into (re-sent as a claim).",
+    )
+
+    class Meta:
+        model = ClaimDeletion
+        fields = ["former_id", "reason", "into", "deleted_at", "updated_at"]

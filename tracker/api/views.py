@@ -11,6 +11,7 @@ from partners.filters import ID_REGEX, SLUG_REGEX
 from tracker.models import (
     Claim,
     ClaimAppearance,
+    ClaimDeletion,
     Entity,
     EntityAlias,
     EntityMerge,
@@ -21,8 +22,16 @@ from tracker.models import (
 )
 from tracker.selectors import entity_merged_into
 
-from .filters import ClaimFilter, EntityFilter, EntityMergeFilter, InitiativeFilter, TopicFilter
+from .filters import (
+    ClaimDeletionFilter,
+    ClaimFilter,
+    EntityFilter,
+    EntityMergeFilter,
+    InitiativeFilter,
+    TopicFilter,
+)
 from .serializers import (
+    ClaimDeletionSerializer,
     ClaimSerializer,
     EntityMergeSerializer,
     EntitySerializer,
@@ -70,6 +79,15 @@ class EntityMergeViewSet(PartnerListViewSet):
         .select_related("into")
         .only("id", "former_id", "slug", "name", "kind", "merged_at", "updated_at", "into__slug")
     )
+
+
+class ClaimDeletionViewSet(PartnerListViewSet):
+    """Claims deleted (folded into another by a merge, or no longer made by any article): the
+    claims' tombstones, for sync."""
+
+    serializer_class = ClaimDeletionSerializer
+    filterset_class = ClaimDeletionFilter
+    queryset = ClaimDeletion.objects.all()
 
 
 class InitiativeViewSet(PartnerViewSet):
