@@ -37,8 +37,11 @@ def test_a_list_is_gzipped_when_asked_and_still_answers_304(partner):
 
 
 def test_a_streamed_export_is_gzipped(partner):
+    article = make_article()
     for n in range(30):
-        make_claim(statement=f"The reserve holds {n} tonnes, officials say. " * 3)
+        make_claim(
+            articles=[article], statement=f"The reserve holds {n} tonnes, say officials. " * 3
+        )
     response = partner.get("/api/v1/export/claims.jsonl", HTTP_ACCEPT_ENCODING="gzip")
     assert response.streaming and response["Content-Encoding"] == "gzip"
     lines = gzip.decompress(b"".join(response.streaming_content)).decode().splitlines()

@@ -11,7 +11,7 @@ import pytest
 
 from articles.models import Article
 from tests.factories import make_article
-from tracker.models import Claim
+from tracker.models import Claim, ClaimAppearance
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,12 @@ def test_a_claim_walk_sees_each_row_once_and_ends(api, ordering):
     claims = Claim.objects.bulk_create(
         Claim(fingerprint=f"fp-{n}", statement=f"Statement {n}.", created_at=BATCH)
         for n in range(ROWS)
+    )
+    # Partners see claims stated in a published article.
+    article = make_article()
+    ClaimAppearance.objects.bulk_create(
+        ClaimAppearance(claim=c, article=article, sentence=c.statement, location="body")
+        for c in claims
     )
     Claim.objects.update(updated_at=BATCH)
     rows = walk(api, f"/api/v1/claims/?ordering={ordering}&page_size=200")

@@ -26,9 +26,10 @@ def test_slug_filters_take_several_values(api):
     link_article(c, other)
     assert ids(api, "/api/v1/articles/?initiative=vault,forge") == {a.pk, b.pk}
     assert ids(api, "/api/v1/articles/?initiative=vault") == {a.pk}
-    about_vault, about_forge = make_claim(subject_initiative=vault), make_claim()
+    about_vault = make_claim(articles=[a], subject_initiative=vault)
+    about_forge = make_claim(articles=[b])
     about_forge.initiatives.add(forge)
-    make_claim(subject_initiative=other)
+    make_claim(articles=[c], subject_initiative=other)
     assert ids(api, "/api/v1/claims/?initiative=vault,forge") == {about_vault.pk, about_forge.pk}
 
 
