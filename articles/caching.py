@@ -6,7 +6,11 @@ content shows without anyone calling anything (even from another process using a
 cache). Changes that leave ``updated_at`` alone (an editor hiding an article, a verdict on a
 claim, a confirmed or rejected link) must call ``reader_pages_invalidate()``.
 
-Only anonymous GET requests are cached: signed-in editors see controls readers never do.
+Only requests that carry nothing of their own are served from or stored in the cache: a request
+with a session or a flash-messages cookie (an editor, or anyone an editor's message was meant for)
+is rendered for itself, marked ``Cache-Control: private``, and never stored; a response that sets
+a cookie or queued a message is not stored either. Otherwise one visitor's state would be served
+to every reader (issue 13: an editor's flash message cached into a public page).
 """
 
 import hashlib
@@ -15,10 +19,12 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .models import Article
 
@@ -46,8 +52,14 @@ def cache_reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        if carries_visitor_state(request):
+            response = view(request, *args, **kwargs)
+            # Nor may a shared cache in front of us (a CDN, a proxy) keep it.
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ["Cookie"])
+            return response
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(url.encode()).hexdigest()
         key = f"reader-pages:{reader_pages_version()}:{digest}"
@@ -59,9 +71,27 @@ def cache_reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if response.status_code == 200 and not response.streaming:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(
-                key, (response.content, response["Content-Type"]), settings.READER_CACHE_SECONDS
-            )
+            if not wrote_visitor_state(request, response):
+                cache.set(
+                    key,
+                    (response.content, response["Content-Type"]),
+                    settings.READER_CACHE_SECONDS,
+                )
         return response
 
     return wrapper
+
+
+def carries_visitor_state(request: HttpRequest) -> bool:
+    """Whether the request brings a session (a signed-in editor) or flash messages of its own:
+    what the page shows may then be for this visitor alone."""
+    return any(
+        name in request.COOKIES
+        for name in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    )
+
+
+def wrote_visitor_state(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether rendering set a cookie or queued a flash message: not a page for everyone."""
+    storage = getattr(request, "_messages", None)
+    return bool(response.cookies) or bool(storage is not None and storage.added_new)
