@@ -52,4 +52,6 @@ def search(request: HttpRequest) -> HttpResponse:
             initiative=getattr(form.cleaned_data["initiative"], "slug", None),
         )
     context = {"form": form, "results": results, "full_text": search_is_full_text()}
-    return render(request, "articles/search.html", context)
+    # A bad parameter is the reader's error, shown beside its field: a 400, never a 500.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "articles/search.html", context, status=status)

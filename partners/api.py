@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
@@ -31,6 +33,22 @@ class PartnerCursorPagination(CursorPagination):
     @property
     def max_page_size(self) -> int:
         return settings.PARTNERS["MAX_PAGE_SIZE"]
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """DRF checks a cursor's shape, not its position: one the ordering field cannot hold
+        (``p=%FF``) reached the query as a 500. It is an invalid cursor like any other."""
+        cursor = super().decode_cursor(request)
+        if cursor and cursor.position is not None:
+            field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+            try:
+                field.to_python(cursor.position)
+            except DjangoValidationError as exc:
+                raise NotFound(self.invalid_cursor_message) from exc
+        return cursor
 
 
 class PartnerFilterBackend(DjangoFilterBackend):
