@@ -3,8 +3,14 @@
 A cached page is keyed by the *pages version*: a token in the cache plus the latest
 ``Article.updated_at``. Ingest moves ``updated_at`` on every new or changed article, so new
 content shows without anyone calling anything (even from another process using an in-process
-cache). Changes that leave ``updated_at`` alone (an editor hiding an article, a verdict on a
-claim, a confirmed or rejected link) must call ``reader_pages_invalidate()``.
+cache). Every other change to a row a page can show invalidates too, in one place: saving or
+deleting any model of the apps readers see (``READER_APPS``), or changing one of their
+many-to-many sets, calls ``reader_pages_invalidate()`` through the signals connected below
+(``reader_pages_follow_changes``, from ``ArticlesConfig.ready``), whether the change came from a
+service, the admin, its inlines or a shell. Only the models listed in ``NOT_SHOWN`` are left out:
+bookkeeping written on every fetch or enrichment, which would otherwise empty the cache all day.
+Bulk writes (``update()``, ``bulk_create()``) send no signals: the services doing them call
+``reader_pages_invalidate()`` themselves (``tracker.events.tracker_changed``).
 
 Only requests that carry nothing of their own are served from or stored in the cache: a request
 with a session or a flash-messages cookie (an editor, or anyone an editor's message was meant for)
@@ -23,6 +29,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -31,9 +38,54 @@ from .models import Article
 VERSION_KEY = "reader-pages:version"
 
 
+# The apps whose models reader pages show, and their models no page shows.
+READER_APPS = frozenset({"articles", "tracker"})
+NOT_SHOWN = frozenset(
+    {
+        "articles.Feed",  # its fetch state changes on every fetch; pages never name a feed
+        "articles.FeedFetch",  # the fetch log
+        "articles.ArticleFeed",  # which feeds carried an article (ingest moves updated_at)
+        "tracker.ArticleEnrichment",  # the extraction's own bookkeeping
+    }
+)
+
+
 def reader_pages_invalidate() -> None:
     """Make every cached reader page stale, once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    transaction.on_commit(_new_version)
+
+
+def _invalidate_once_per_block() -> None:
+    """``reader_pages_invalidate()``, unless already asked for within this same atomic block
+    (save point): that one runs, or is dropped, with this change. A transaction writing a
+    thousand rows then sets the version once, not a thousand times."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        here = set(connection.savepoint_ids)
+        if any(sids == here and func is _new_version for sids, func, _ in connection.run_on_commit):
+            return
+    reader_pages_invalidate()
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def reader_pages_follow_changes() -> None:
+    """Invalidate reader pages on every save, delete or many-to-many change of a model they
+    may show (see the module's docstring)."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_row_changed, dispatch_uid="reader-pages-follow-changes")
+
+
+def _row_changed(sender, **kwargs) -> None:
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: act once, after the change
+    if kwargs.get("raw"):
+        return  # loaddata
+    meta = sender._meta
+    if meta.app_label in READER_APPS and meta.label not in NOT_SHOWN:
+        _invalidate_once_per_block()
 
 
 def reader_pages_version() -> str:

@@ -1,11 +1,15 @@
-"""The reader-page cache against hostile use: nothing of one visitor's is served to others
-(issue 13, item 4)."""
+"""The reader-page cache: nothing of one visitor's is served to others (issue 13, item 4), and
+every change to what a page shows is on it at once (item 8)."""
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
-from tests.factories import make_claim, make_editor
+from articles.caching import reader_pages_version
+from articles.models import Feed, FeedFetch
+from tests.factories import make_claim, make_editor, make_entity, make_initiative, make_topic
+from tracker.models import EntityAlias, InitiativeFact, InitiativeRelation, InitiativeSponsor
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +55,124 @@ def test_the_admin_is_private(admin_client):
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
     assert "no-store" in response["Cache-Control"]
+
+
+# --- item 8: every change to what a page shows invalidates it at once ---------------------------
+# These commit for real (transaction=True): invalidation happens on commit, as in production.
+
+committing = pytest.mark.django_db(transaction=True)
+
+
+def _page(url: str) -> str:
+    response = Client().get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def _edit_shows_at_once(url: str, before: str, after: str, edit):
+    assert before in _page(url) and after not in _page(url)  # the second is from the cache
+    edit()
+    page = _page(url)
+    assert after in page, f"{url} still shows the page from before the edit"
+
+
+@committing
+def test_an_admin_edit_of_a_topic_shows_at_once(admin_client):
+    topic = make_topic(name="Magnet supply")
+
+    def edit():
+        response = admin_client.post(
+            f"/admin/tracker/topic/{topic.pk}/change/",
+            {"name": "Magnet recycling", "slug": topic.slug, "description": "",
+             "keywords": "[]", "min_keyword_hits": "2"},
+        )  # fmt: skip
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    _edit_shows_at_once("/topics/", "Magnet supply", "Magnet recycling", edit)
+
+
+def _entity_edits():
+    entity = make_entity(name="Lanthanide Works", slug="lanthanide-works")
+    alias = EntityAlias.objects.create(entity=entity, text="LWX Holdings")
+    url = f"/entities/{entity.slug}/"
+
+    def rename():
+        entity.name = "Lanthanide Works Group"
+        entity.save()
+
+    def realias():
+        alias.text = "LW Group plc"
+        alias.save()
+
+    return [
+        (url, "Lanthanide Works", "Lanthanide Works Group", rename),
+        (url, "LWX Holdings", "LW Group plc", realias),
+    ]
+
+
+def _initiative_edits():
+    initiative = make_initiative(name="Oxide Reserve", slug="oxide-reserve")
+    other = make_initiative(name="Separation Compact", slug="separation-compact")
+    sponsor = make_entity(name="Ministry of Minerals", slug="ministry-of-minerals")
+    url = f"/initiatives/{initiative.slug}/"
+
+    def add_fact():
+        InitiativeFact.objects.create(
+            initiative=initiative, label="Target stock", note="Ninety days"
+        )
+
+    def add_sponsor():
+        InitiativeSponsor.objects.create(initiative=initiative, entity=sponsor, role="funder")
+
+    def add_relation():
+        InitiativeRelation.objects.create(
+            from_initiative=initiative, to_initiative=other, kind="coordinates_with"
+        )
+
+    return [
+        (url, "Oxide Reserve", "Ninety days", add_fact),
+        (url, "Oxide Reserve", "Ministry of Minerals", add_sponsor),
+        (url, "Oxide Reserve", "Separation Compact", add_relation),
+    ]
+
+
+@committing
+@pytest.mark.parametrize("case", range(5))
+def test_each_edit_of_what_a_page_shows_shows_at_once(case):
+    url, before, after, edit = [*_entity_edits(), *_initiative_edits()][case]
+    _edit_shows_at_once(url, before, after, edit)
+
+
+@committing
+def test_deleting_a_shown_row_shows_at_once():
+    entity = make_entity(name="Yttria Partners", slug="yttria-partners")
+    alias = EntityAlias.objects.create(entity=entity, text="YP Resources")
+    url = f"/entities/{entity.slug}/"
+    assert "YP Resources" in _page(url) and "YP Resources" in _page(url)
+    alias.delete()
+    assert "YP Resources" not in _page(url)
+
+
+@committing
+def test_a_many_to_many_change_invalidates_at_once():
+    # A topic's entities feed its rules, not a page of their own: the version is what moves.
+    topic = make_topic(name="Heavy rare earths")
+    entity = make_entity(name="Dysprosium Mining Co", slug="dysprosium-mining-co")
+    before = reader_pages_version()
+    topic.entities.add(entity)
+    assert reader_pages_version() != before
+
+
+def test_a_transaction_of_many_changes_invalidates_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(20):
+            make_entity(name=f"Bulk entity {n}")
+    assert len(callbacks) == 1
+
+
+def test_the_fetch_log_does_not_empty_the_cache(django_capture_on_commit_callbacks):
+    feed = Feed.objects.create(url="https://feeds.example.org/cache/", title="A feed")
+    with django_capture_on_commit_callbacks() as callbacks:
+        FeedFetch.objects.create(feed=feed, outcome="not_modified")
+        feed.save()
+    assert callbacks == []
