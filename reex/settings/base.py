@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "articles",
     "tracker",
     "partners",
+    "axes",
 ]
 
 # The three that set the security headers come first, so they wrap every response: the static
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reex.urls"
@@ -97,6 +100,32 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Signing in ------------------------------------------------------------------------------
+# django-axes counts failed sign-ins (the admin's form, anything calling authenticate() with a
+# request) by username and by client address, separately: after LOGIN_FAILURE_LIMIT failures
+# either one is refused for LOGIN_LOCKOUT_MINUTES, even with the right password, with a 429 that
+# says so. Attempts are rows in the database (axes' own tables, admin › Axes), so every web
+# process shares them whatever the cache is; `manage.py axes_reset_username NAME` (or
+# axes_reset_ip) lifts a lockout early. docs/operations.md, "Signing in".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are what we count; successes need no table
+AXES_CLIENT_IP_CALLABLE = "reex.clients.client_address"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed sign-ins for this account or from this address: signing in is refused "
+    "for a while. Try again later, or ask an administrator to lift the lockout."
+)
+# How many reverse proxies (each appending to X-Forwarded-For) stand between clients and us; 0
+# trusts REMOTE_ADDR alone. Decides the address lockouts and rate limits count (reex.clients).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -219,6 +248,9 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # API keys only, everywhere under /api/ (the schema and docs too): DRF's default Basic and
+    # Session authentication would let /api/ test editors' passwords past the login lockout.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.authentication.ApiKeyAuthentication"],
 }
 
 # --- Partner API (partners/, reex/api.py) --------------------------------------------------------
