@@ -21,21 +21,32 @@ to every reader (issue 13: an editor's flash message cached into a public page).
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterable
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import urlencode
 
 from .models import Article
 
 VERSION_KEY = "reader-pages:version"
+# The page cache has a cache (and a Redis database) of its own, one that may evict: pages are
+# the bulk of what is cached and each can be rendered again, unlike the locks and counters in
+# the default cache (settings: CACHES, REDIS_CACHE_URL; docs/operations.md).
+PAGES_CACHE = "pages"
+# The query parameter paginated views read.
+PAGE_PARAMS = frozenset({"page", "p"})
+
+
+def page_cache():
+    return caches[PAGES_CACHE]
 
 
 # The apps whose models reader pages show, and their models no page shows.
@@ -68,7 +79,7 @@ def _invalidate_once_per_block() -> None:
 
 
 def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    page_cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def reader_pages_follow_changes() -> None:
@@ -89,6 +100,7 @@ def _row_changed(sender, **kwargs) -> None:
 
 
 def reader_pages_version() -> str:
+    cache = page_cache()
     token = cache.get(VERSION_KEY)
     if token is None:
         token = uuid.uuid4().hex
@@ -99,8 +111,14 @@ def reader_pages_version() -> str:
     return f"{token}:{latest.timestamp() if latest else 0}"
 
 
-def cache_reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a view's 200 responses to anonymous readers from the cache, per URL and version."""
+def cache_reader_page(view=None, *, params: Iterable[str] = ()):
+    """Serve a view's 200 responses to anonymous readers from the cache, per canonical URL and
+    version. ``params`` names the query parameters the view reads: a URL with any other, or
+    with one of them twice, is rendered but never cached, so junk query strings cannot fill
+    the cache. Used bare (``@cache_reader_page``) a view reads none."""
+    if view is None:
+        return lambda view: cache_reader_page(view, params=params)
+    known = frozenset(params)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -112,9 +130,13 @@ def cache_reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Cookie"])
             return response
-        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        query = canonical_query(request, known)
+        if query is None:
+            return view(request, *args, **kwargs)
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         digest = hashlib.sha256(url.encode()).hexdigest()
         key = f"reader-pages:{reader_pages_version()}:{digest}"
+        cache = page_cache()
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached
@@ -132,6 +154,24 @@ def cache_reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         return response
 
     return wrapper
+
+
+def canonical_query(request: HttpRequest, known: frozenset[str]) -> str | None:
+    """The query string as the cache key has it (sorted; page numbers without leading zeros),
+    or None for a URL not to cache: an unknown parameter, a repeated one, a page number that is
+    not plain digits. Values are otherwise kept exactly: only URLs the view cannot tell apart
+    may share a key, or one could plant a page under another's URL."""
+    pairs = []
+    for name, values in request.GET.lists():
+        if name not in known or len(values) != 1:
+            return None
+        value = values[0]
+        if name in PAGE_PARAMS and value:
+            if not (value.isascii() and value.isdigit() and len(value) <= 9):
+                return None
+            value = str(int(value))
+        pairs.append((name, value))
+    return urlencode(sorted(pairs))
 
 
 def carries_visitor_state(request: HttpRequest) -> bool:

@@ -90,16 +90,42 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = env("REDIS_URL", default="")
 
+
+def _next_database(url: str) -> str:
+    """The same Redis server, the next database number (redis://host:6379/0 -> .../1)."""
+    base, _, db = url.rstrip("/").rpartition("/")
+    if not db.isdigit():  # no database number: it is 0
+        return f"{url.rstrip('/')}/1"
+    return f"{base}/{int(db) + 1}"
+
+
+# Two caches. "default" holds what must not be evicted: feed locks, rate-limit counters; it is
+# the broker's Redis (noeviction, append-only). "pages" holds the reader pages (articles.caching):
+# the bulk of what is cached, each page renderable again, so it may live in a Redis that evicts
+# (maxmemory + allkeys-lru, docker-compose.yml). REDIS_CACHE_URL defaults to REDIS_URL's server
+# with the next database number; point it at its own Redis in production.
+REDIS_CACHE_URL = env("REDIS_CACHE_URL", default=_next_database(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="reex"),
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="reex"),
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "reader-pages",
+        },
+    }
 
 # --- Signing in ------------------------------------------------------------------------------
 # django-axes counts failed sign-ins (the admin's form, anything calling authenticate() with a
@@ -219,6 +245,8 @@ SITE_DESCRIPTION = env(
 )
 # Pages are also invalidated on every content change (articles.caching); this bounds the rest.
 READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=600)
+# Searches a minute from one client address (reex.clients) before a 429.
+SEARCH_RATE_PER_MINUTE = env.int("SEARCH_RATE_PER_MINUTE", default=60)
 
 # --- Security headers ---------------------------------------------------------------------------
 # The headers every response carries, in every environment: pages, errors, the admin, the API,

@@ -1,12 +1,18 @@
 """The reader-page cache: nothing of one visitor's is served to others (issue 13, item 4), and
-every change to what a page shows is on it at once (item 8)."""
+every change to what a page shows is on it at once (item 8), and what it holds is bounded
+(item 7)."""
+
+from pathlib import Path
 
 import pytest
+import yaml
+from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
-from articles.caching import reader_pages_version
+from articles.caching import VERSION_KEY, page_cache, reader_pages_version
 from articles.models import Feed, FeedFetch
 from tests.factories import make_claim, make_editor, make_entity, make_initiative, make_topic
 from tracker.models import EntityAlias, InitiativeFact, InitiativeRelation, InitiativeSponsor
@@ -16,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    cache.clear()  # the pages cache is emptied by the root conftest
     yield
     cache.clear()
 
@@ -176,3 +182,92 @@ def test_the_fetch_log_does_not_empty_the_cache(django_capture_on_commit_callbac
         FeedFetch.objects.create(feed=feed, outcome="not_modified")
         feed.save()
     assert callbacks == []
+
+
+# --- item 7: bounded cache fill ------------------------------------------------------------------
+
+
+def stored_pages() -> int:
+    """Reader pages in the pages cache right now (its version key aside), on either backend."""
+    pages = page_cache()
+    if isinstance(pages, LocMemCache):
+        keys = list(pages._cache)
+    else:
+        keys = [key.decode() for key in pages._cache.get_client(None).keys("*reader-pages:*")]
+    return sum(1 for key in keys if "reader-pages:" in key and VERSION_KEY not in key)
+
+
+def test_junk_query_strings_fill_no_cache_entries():
+    for n in range(40):
+        assert Client().get(f"/?utm_source=x{n}").status_code == 200
+        assert Client().get(f"/articles/?page=1&ref={n}").status_code == 200
+        assert Client().get(f"/topics/?page={n}").status_code == 200  # a list without pages
+    assert stored_pages() == 0
+    Client().get("/")
+    Client().get("/")
+    assert stored_pages() == 1
+
+
+def test_known_parameters_share_one_entry_whatever_their_order_or_zeros():
+    make_claim()
+    for url in (
+        "/claims/?status=unverified&page=1",
+        "/claims/?page=1&status=unverified",
+        "/claims/?page=01&status=unverified",
+        "/claims/?status=unverified&page=001",
+    ):
+        assert Client().get(url).status_code == 200, url
+    assert stored_pages() == 1
+
+
+def test_a_repeated_parameter_is_not_cached():
+    assert Client().get("/articles/?page=1&page=1").status_code == 200
+    assert stored_pages() == 0
+
+
+def test_filters_that_name_nothing_are_a_400_and_not_cached():
+    for n in range(5):
+        response = Client().get(f"/claims/?entity=no-such-entity-{n}")
+        assert response.status_code == 400
+        assert "No entity has this slug." in response.content.decode()
+    assert stored_pages() == 0
+
+
+def test_an_unknown_entity_kind_goes_to_the_whole_list_not_a_page_of_its_own():
+    response = Client().get("/entities/?kind=junk")
+    assert (response.status_code, response["Location"]) == (302, "/entities/")
+    assert stored_pages() == 0
+
+
+@override_settings(SEARCH_RATE_PER_MINUTE=5)
+def test_search_is_rate_limited_per_address_with_a_clear_page():
+    reader = Client(REMOTE_ADDR="198.51.100.20")
+    for n in range(5):
+        assert reader.get("/search/", {"q": f"magnet {n}"}).status_code == 200
+    response = reader.get("/search/", {"q": "magnet again"})
+    assert response.status_code == 429
+    assert "Too many requests" in response.content.decode()
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response["Content-Security-Policy"]  # a page like any other, with its headers
+    # Another address is counted apart; other pages are not limited.
+    assert Client(REMOTE_ADDR="198.51.100.21").get("/search/", {"q": "magnet"}).status_code == 200
+    assert reader.get("/").status_code == 200
+
+
+def test_pages_have_their_own_cache_database():
+    from reex.settings.base import _next_database
+
+    assert _next_database("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/1"
+    assert _next_database("redis://redis:6379/4") == "redis://redis:6379/5"
+    assert _next_database("redis://redis:6379") == "redis://redis:6379/1"
+    pages, default = settings.CACHES["pages"], settings.CACHES["default"]
+    assert pages.get("LOCATION") != default.get("LOCATION")
+
+
+def test_compose_gives_pages_an_evicting_redis_and_keeps_the_brokers():
+    compose = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())
+    services = compose["services"]
+    broker, pages = services["redis"]["command"], services["redis-cache"]["command"]
+    assert "--maxmemory-policy noeviction" in broker and "--appendonly yes" in broker
+    assert "--maxmemory " in pages and "--maxmemory-policy allkeys-lru" in pages
+    assert services["web"]["environment"]["REDIS_CACHE_URL"].startswith("redis://redis-cache:")
