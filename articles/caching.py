@@ -17,6 +17,9 @@ with a session or a flash-messages cookie (an editor, or anyone an editor's mess
 is rendered for itself, marked ``Cache-Control: private``, and never stored; a response that sets
 a cookie or queued a message is not stored either. Otherwise one visitor's state would be served
 to every reader (issue 13: an editor's flash message cached into a public page).
+
+Only canonical URLs are cached: each view names the query parameters it reads, and a URL with
+any other is rendered but not stored, so junk query strings cannot fill the cache.
 """
 
 import hashlib
@@ -39,7 +42,8 @@ from .models import Article
 VERSION_KEY = "reader-pages:version"
 # The page cache has a cache (and a Redis database) of its own, one that may evict: pages are
 # the bulk of what is cached and each can be rendered again, unlike the locks and counters in
-# the default cache (settings: CACHES, REDIS_CACHE_URL; docs/operations.md).
+# the default cache (settings: CACHES, REDIS_CACHE_URL; docs/operations.md). The version key is
+# there too: were it evicted, a new token would make every page render again, never go stale.
 PAGES_CACHE = "pages"
 # The query parameter paginated views read.
 PAGE_PARAMS = frozenset({"page", "p"})
