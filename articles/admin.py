@@ -267,7 +267,7 @@ class ArticleAdmin(admin.ModelAdmin):
         term = search_term.strip()
         if not term or not search.full_text_enabled():
             return super().get_search_results(request, queryset, search_term)
-        if term.isdigit():
+        if term.isascii() and term.isdigit() and len(term) <= 18:  # an id ("²" is a digit too)
             return queryset.filter(pk=int(term)), False
         if term.startswith(("http://", "https://")):
             return queryset.filter(url=term), False

@@ -1,7 +1,19 @@
 """The reader-facing search form (GET): what it accepts is what the selectors are given."""
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+# The dates a search can be bounded by. Past these the bounds' arithmetic leaves Python's dates
+# (?end=9999-12-31 was a 500); no news is filed outside them.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+_IN_RANGE = [
+    MinValueValidator(EARLIEST, f"Enter a date from {EARLIEST.isoformat()} on."),
+    MaxValueValidator(LATEST, f"Enter a date up to {LATEST.isoformat()}."),
+]
 
 
 class SearchForm(forms.Form):
@@ -13,10 +25,16 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. magnet recycling"}),
     )
     start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        validators=_IN_RANGE,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        validators=_IN_RANGE,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean(self) -> dict:

@@ -1,13 +1,20 @@
 """Reader-facing pages of the articles app: thin views over ``selectors``."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from reex.ratelimit import rate_limit_per_address
 from tracker.forms import ReaderSearchForm
 
 from . import selectors
 from .caching import cache_reader_page
 from .search import full_text_enabled as search_is_full_text
+
+# Each distinct search is a full-text query (and, once, a cache entry): per address, bounded.
+search_rate_limit = rate_limit_per_address(
+    scope="search", per_minute=lambda: settings.SEARCH_RATE_PER_MINUTE
+)
 
 
 @cache_reader_page
@@ -20,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", context)
 
 
-@cache_reader_page
+@cache_reader_page(params=["page"])
 def article_list(request: HttpRequest) -> HttpResponse:
     page = selectors.article_list_page(page_number=request.GET.get("page"))
     return render(request, "articles/article_list.html", {"page_obj": page})
@@ -37,7 +44,8 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     return render(request, "articles/article_detail.html", {"article": article})
 
 
-@cache_reader_page
+@search_rate_limit
+@cache_reader_page(params=[*ReaderSearchForm.base_fields, "page"])
 def search(request: HttpRequest) -> HttpResponse:
     form = ReaderSearchForm(request.GET or None)
     results = None
@@ -52,4 +60,6 @@ def search(request: HttpRequest) -> HttpResponse:
             initiative=getattr(form.cleaned_data["initiative"], "slug", None),
         )
     context = {"form": form, "results": results, "full_text": search_is_full_text()}
-    return render(request, "articles/search.html", context)
+    # A bad parameter is the reader's error, shown beside its field: a 400, never a 500.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "articles/search.html", context, status=status)

@@ -63,11 +63,12 @@ def main() -> None:
 
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.core.paginator import Paginator
     from django.db import connection
     from django.db.models import F
     from django.test import Client
+
+    from articles.caching import page_cache
 
     logging.disable(logging.INFO)
     settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host
@@ -174,8 +175,8 @@ def main() -> None:
         url, bare = pages[name]
         client = editor if name.startswith("admin") else reader
         get = request(client, url)
-        times = interleaved({"page": (get, cache.clear), "bare": bare}, rounds=args.rounds)
-        cache.clear()
+        times = interleaved({"page": (get, page_cache().clear), "bare": bare}, rounds=args.rounds)
+        page_cache().clear()
         count, page_sql = sql_of(get)
         _, bare_sql = sql_of(bare)
         print(f"| {name} | {count} | {times['page'] * 1000:.1f} ms | {page_sql * 1000:.1f} ms "

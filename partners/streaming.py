@@ -78,6 +78,9 @@ class ExportView(PartnerAPIMixin, APIView):
         },
     )
     def get(self, request, fmt: str):
+        # Parameters are checked before the first byte leaves: once streaming, an error can only
+        # cut the download short (an HTML 500 without the API's headers).
+        updated_since(request)
         rows = self.rows(request)
         lines = csv_lines(self.columns, rows) if fmt == "csv" else json_lines(rows)
         response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])

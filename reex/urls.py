@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        cache_reader_page(sitemap_views.sitemap),
+        cache_reader_page(sitemap_views.sitemap, params=["p"]),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -19,6 +19,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Reader pages have a cache of their own (articles.caching): none leaks between tests."""
+    from articles.caching import page_cache
+
+    page_cache().clear()
+    yield
+    page_cache().clear()
+
+
 def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("REEX_FORBID_SKIPS") != "1":
         return

@@ -13,7 +13,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -196,10 +196,10 @@ class ArticleInitiativeAdmin(LinkAdmin):
                 self._decide_from_queue(request)
                 return HttpResponseRedirect(request.get_full_path())
 
-        initiative_id, article_id = (
-            _int(request.GET.get("initiative")),
-            _int(request.GET.get("article")),
-        )
+        try:
+            initiative_id, article_id = _id(request, "initiative"), _id(request, "article")
+        except ValueError as exc:
+            return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
         queue = review.review_queue(initiative_id=initiative_id, article_id=article_id)
         context = {
             **self.admin_site.each_context(request),
@@ -249,8 +249,15 @@ class ArticleInitiativeAdmin(LinkAdmin):
         self.message_user(request, f"Linked “{article}” to {added}.", messages.SUCCESS)
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+def _id(request: HttpRequest, name: str) -> int | None:
+    """A row id from the query string, or None; anything but ASCII digits is refused (``isdigit``
+    alone lets "²" through, which ``int()`` then refuses: a 500)."""
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise ValueError(f"?{name}= must be an id: digits 0-9 only.")
+    return int(value)
 
 
 @admin.register(Mention)

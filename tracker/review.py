@@ -121,7 +121,7 @@ def links_for_keys(keys: list[str]) -> list[ArticleInitiative | Mention]:
     wanted: dict[str, set[int]] = {kind: set() for kind in KINDS}
     for key in keys:
         kind, _, pk = key.partition(":")
-        if kind in KINDS and pk.isdigit():
+        if kind in KINDS and pk.isascii() and pk.isdigit() and len(pk) <= 18:
             wanted[kind].add(int(pk))
     found: list[ArticleInitiative | Mention] = []
     for kind, pks in wanted.items():

@@ -23,20 +23,20 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/topic_list.html", {"topics": selectors.home_topics()})
 
 
-@cache_reader_page
+@cache_reader_page(params=["page"])
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     data = selectors.topic_page(slug=slug, page_number=request.GET.get("page"))
     chart = weekly_chart(data.weeks, title=f"Articles on {data.topic.name} per week")
     return render(request, "tracker/topic_detail.html", {"data": data, "chart": chart})
 
 
-@cache_reader_page
+@cache_reader_page(params=["page"])
 def initiative_list(request: HttpRequest) -> HttpResponse:
     page = selectors.initiative_list_page(page_number=request.GET.get("page"))
     return render(request, "tracker/initiative_list.html", {"page_obj": page})
 
 
-@cache_reader_page
+@cache_reader_page(params=["page"])
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     data = selectors.initiative_page(slug=slug, page_number=request.GET.get("page"))
     chart = weekly_chart(data.weeks, title=f"Articles on {data.initiative.name} per week")
@@ -47,17 +47,19 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cache_reader_page
+@cache_reader_page(params=["kind", "page"])
 def entity_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    if kind not in Entity.Kind.values:
-        kind = ""  # an unknown kind lists every entity rather than none
+    if kind and kind not in Entity.Kind.values:
+        # An unknown kind lists every entity rather than none, at the list's own address: one
+        # page per junk value would fill the cache.
+        return redirect("tracker:entities")
     page = selectors.entity_list_page(kind=kind, page_number=request.GET.get("page"))
     context = {"page_obj": page, "kind": kind, "kinds": Entity.Kind.choices}
     return render(request, "tracker/entity_list.html", context)
 
 
-@cache_reader_page
+@cache_reader_page(params=["page"])
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         data = selectors.entity_page(slug=slug, page_number=request.GET.get("page"))
@@ -67,7 +69,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tracker/entity_detail.html", {"data": data})
 
 
-@cache_reader_page
+@cache_reader_page(params=[*ClaimFilterForm.base_fields, "page"])
 def claim_list(request: HttpRequest) -> HttpResponse:
     form = ClaimFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -78,7 +80,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         page_number=request.GET.get("page"),
     )
     context = {"form": form, "page_obj": page, "reviewed_claims": _reviewed(page.object_list)}
-    return render(request, "tracker/claim_list.html", context)
+    # A filter that names nothing (an unknown slug) is the reader's error, shown by its field;
+    # a 400 is also never cached, so junk values cannot fill the cache.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "tracker/claim_list.html", context, status=status)
 
 
 def _reviewed(claims) -> list[Claim]:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "articles",
     "tracker",
     "partners",
+    "axes",
 ]
 
 # The three that set the security headers come first, so they wrap every response: the static
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reex.urls"
@@ -90,16 +93,68 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = env("REDIS_URL", default="")
 
+
+def _next_database(url: str) -> str:
+    """The same Redis server, the next database number (redis://host:6379/0 -> .../1)."""
+    base, _, db = url.rstrip("/").rpartition("/")
+    if not db.isdigit():  # no database number: it is 0
+        return f"{url.rstrip('/')}/1"
+    return f"{base}/{int(db) + 1}"
+
+
+# Two caches. "default" holds what must not be evicted: feed locks, rate-limit counters; it is
+# the broker's Redis (noeviction, append-only). "pages" holds the reader pages (articles.caching):
+# the bulk of what is cached, each page renderable again, so it may live in a Redis that evicts
+# (maxmemory + allkeys-lru, docker-compose.yml). REDIS_CACHE_URL defaults to REDIS_URL's server
+# with the next database number; point it at its own Redis in production.
+REDIS_CACHE_URL = env("REDIS_CACHE_URL", default=_next_database(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="reex"),
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="reex"),
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "reader-pages",
+        },
+    }
+
+# --- Signing in ------------------------------------------------------------------------------
+# django-axes counts failed sign-ins (the admin's form, anything calling authenticate() with a
+# request) by username and by client address, separately: after LOGIN_FAILURE_LIMIT failures
+# either one is refused for LOGIN_LOCKOUT_MINUTES, even with the right password, with a 429 that
+# says so. Attempts are rows in the database (axes' own tables, admin › Axes), so every web
+# process shares them whatever the cache is; `manage.py axes_reset_username NAME` (or
+# axes_reset_ip) lifts a lockout early. docs/operations.md, "Signing in".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are what we count; successes need no table
+AXES_CLIENT_IP_CALLABLE = "reex.clients.client_address"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed sign-ins for this account or from this address: signing in is refused "
+    "for a while. Try again later, or ask an administrator to lift the lockout."
+)
+# How many reverse proxies (each appending to X-Forwarded-For) stand between clients and us; 0
+# trusts REMOTE_ADDR alone. Decides the address lockouts and rate limits count (reex.clients).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -201,6 +256,8 @@ SITE_DESCRIPTION = env(
 )
 # Pages are also invalidated on every content change (articles.caching); this bounds the rest.
 READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=600)
+# Searches a minute from one client address (reex.clients) before a 429.
+SEARCH_RATE_PER_MINUTE = env.int("SEARCH_RATE_PER_MINUTE", default=60)
 
 # --- Security headers ---------------------------------------------------------------------------
 # The headers every response carries, in every environment: pages, errors, the admin, the API,
@@ -230,6 +287,9 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # API keys only, everywhere under /api/ (the schema and docs too): DRF's default Basic and
+    # Session authentication would let /api/ test editors' passwords past the login lockout.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.authentication.ApiKeyAuthentication"],
 }
 
 # --- Partner API (partners/, reex/api.py) --------------------------------------------------------

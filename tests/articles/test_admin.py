@@ -1,14 +1,13 @@
 """The articles' admin: read-mostly articles with hide/unhide, feeds, and lists that stay fast."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import services
 from articles.admin import EstimatedCountPaginator
-from articles.caching import VERSION_KEY
+from articles.caching import VERSION_KEY, page_cache
 from articles.models import Article, Feed, FeedFetch
 from tests.factories import load_sample_tracker, make_admin_editor, make_article
 
@@ -27,19 +26,19 @@ def test_hide_and_unhide_act_once_and_invalidate_reader_pages(
     django_capture_on_commit_callbacks,
 ):
     article = make_article()
-    cache.set(VERSION_KEY, "before")
+    page_cache().set(VERSION_KEY, "before")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.article_hide(article=article) is True
-    assert cache.get(VERSION_KEY) != "before"
+    assert page_cache().get(VERSION_KEY) != "before"
     assert Article.objects.get(pk=article.pk).is_hidden
     assert not Article.objects.published().filter(pk=article.pk).exists()
-    cache.set(VERSION_KEY, "hidden")
+    page_cache().set(VERSION_KEY, "hidden")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.article_hide(article=article) is False  # already hidden: no-op
-    assert cache.get(VERSION_KEY) == "hidden"
+    assert page_cache().get(VERSION_KEY) == "hidden"
     with django_capture_on_commit_callbacks(execute=True):
         assert services.article_unhide(article=article) is True
-    assert cache.get(VERSION_KEY) != "hidden"
+    assert page_cache().get(VERSION_KEY) != "hidden"
     assert Article.objects.published().filter(pk=article.pk).exists()
 
 

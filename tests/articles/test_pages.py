@@ -5,10 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from articles.caching import reader_pages_invalidate
+from articles.caching import page_cache, reader_pages_invalidate
 from articles.models import Article, Feed
 from articles.search import search_vectors_update
 
@@ -325,7 +324,7 @@ def test_pages_stay_within_ten_queries_whatever_the_data_size(
         assert client.get(path).status_code == 200, path
 
     _add_articles(feed, other, range(45, 300))
-    cache.clear()
+    page_cache().clear()
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(path).status_code == 200, path
 

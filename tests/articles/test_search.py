@@ -86,9 +86,27 @@ def test_date_filters_bound_the_publication_day(client, db):
 
 def test_start_after_end_is_an_error_not_a_crash(client, db):
     response = client.get("/search/?q=magnet&start=2026-02-07&end=2026-02-01")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["results"] is None
     assert "The start date is after the end date." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("end=9999-12-31", "Enter a date up to 2999-12-31."),  # was a 500: the day after overflows
+        ("start=9999-12-31", "Enter a date up to 2999-12-31."),
+        ("start=0001-01-01", "Enter a date from 1900-01-01 on."),
+        ("end=2026-02-31", "Enter a valid date."),
+        ("topic=no-such-topic", "Select a valid choice."),
+    ],
+)
+def test_a_bad_search_parameter_is_a_400_with_its_reason(client, db, query, reason):
+    response = client.get(f"/search/?q=magnet&{query}")
+    assert response.status_code == 400
+    assert response.context["results"] is None
+    assert reason in response.content.decode()
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_search_results_paginate_and_keep_the_query(client, db):

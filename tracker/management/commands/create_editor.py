@@ -2,13 +2,16 @@
 the admin, in the "Editors" group (see migration tracker/0002_editors_group).
 
 Safe to run again: an existing user is brought into the group and kept; their password changes
-only when one is given (or with ``--demo``, which always sets a fresh one and prints it).
+only when one is given (or with ``--demo``, which always sets a fresh one and prints it). A given
+password must pass ``AUTH_PASSWORD_VALIDATORS``, like one set in the admin or by changepassword.
 """
 
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -39,6 +42,12 @@ class Command(BaseCommand):
         if demo and not password:
             password = secrets.token_urlsafe(12)
         User = get_user_model()
+        if password:
+            existing = User.objects.filter(username=username).first()
+            try:
+                validate_password(password, user=existing or User(username=username))
+            except ValidationError as exc:
+                raise CommandError("Password refused: " + " ".join(exc.messages)) from exc
         with transaction.atomic():
             user, created = User.objects.get_or_create(username=username)
             user.is_staff, user.is_active = True, True
