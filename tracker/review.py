@@ -9,12 +9,22 @@ from dataclasses import dataclass, field
 
 from articles.models import Article
 
-from .models import ArticleInitiative, Entity, Initiative, Mention
+from django.db.models import Prefetch
+
+from .models import (
+    ArticleInitiative,
+    Entity,
+    EntitySighting,
+    EntitySuggestion,
+    Initiative,
+    Mention,
+)
 
 INITIATIVE, MENTION = "initiative", "mention"
 KINDS = {INITIATIVE: ArticleInitiative, MENTION: Mention}
 CONTEXT_CHARS = 90
 PAGE_SIZE = 100  # suggestions of each kind on one page of the queue
+CONTEXTS_SHOWN = 3  # sightings shown with a suggested entity
 
 
 @dataclass(frozen=True)
@@ -128,3 +138,20 @@ def links_for_keys(keys: list[str]) -> list[ArticleInitiative | Mention]:
         if pks:
             found.extend(KINDS[kind].objects.filter(pk__in=pks).order_by("pk"))
     return found
+
+
+def entity_suggestions(*, size: int = PAGE_SIZE) -> tuple[list[EntitySuggestion], bool]:
+    """Pending suggested entities, most widely seen first, each with its newest sightings
+    (``shown_sightings``, at most ``CONTEXTS_SHOWN``, with their articles' titles); and whether
+    more wait than ``size``. Three queries."""
+    sightings = EntitySighting.objects.select_related("article").only(
+        "id", "suggestion_id", "article_id", "context", "article__id", "article__title"
+    )
+    rows = list(
+        EntitySuggestion.objects.filter(state=EntitySuggestion.State.PENDING)
+        .order_by("-article_count", "name", "pk")
+        .prefetch_related(Prefetch("sightings", sightings.order_by("-article_id")))[: size + 1]
+    )
+    for row in rows:
+        row.shown_sightings = list(row.sightings.all())[:CONTEXTS_SHOWN]
+    return rows[:size], len(rows) > size

@@ -14,6 +14,14 @@ PERMISSIONS = {
 }
 
 
+def codenames() -> list[tuple[str, str]]:
+    return [
+        ("tracker", f"{action}_{model}")
+        for model, actions in PERMISSIONS.items()
+        for action in actions
+    ]
+
+
 def editors_grant(apps, schema_editor):
     for app_config in apps.get_app_configs():  # as in 0002: permissions are made after migrate
         app_config.models_module = True
@@ -25,7 +33,7 @@ def editors_grant(apps, schema_editor):
     group.permissions.add(
         *Permission.objects.filter(
             content_type__app_label="tracker",
-            codename__in=[f"{a}_{m}" for m, actions in PERMISSIONS.items() for a in actions],
+            codename__in=[codename for _, codename in codenames()],
         )
     )
 
