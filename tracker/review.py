@@ -7,9 +7,9 @@ Reads only; decisions go through ``tracker.services`` (``article_initiative_deci
 import re
 from dataclasses import dataclass, field
 
-from articles.models import Article
-
 from django.db.models import Prefetch
+
+from articles.models import Article
 
 from .models import (
     ArticleInitiative,
