@@ -36,10 +36,11 @@ class _Found:
 
 def entity_suggestions_record(*, articles: Iterable[ArticleText], lexicon: Lexicon, now) -> int:
     """Find unknown names in the articles and record them as suggestions, with where they were
-    seen; returns how many suggestions were created.
+    seen.
 
     Sightings of pending suggestions that an article's current text no longer has are removed
     (and a pending suggestion seen nowhere any more with them); decided ones are left alone.
+    Returns how many names were new (a name a concurrent run recorded first counts too).
     """
     articles = list(articles)
     found: dict[str, _Found] = {}
@@ -48,27 +49,23 @@ def entity_suggestions_record(*, articles: Iterable[ArticleText], lexicon: Lexic
         # looks like a name.
         text = "\n\n".join([*(h for h in article.highlights if h), article.content_text or ""])
         for candidate in discovery.discover(text, lexicon.matcher):
-            entry = found.setdefault(candidate.key, _Found(candidate.name, candidate.kind, {}))
+            key = candidate.key[:300]
+            entry = found.setdefault(key, _Found(candidate.name, candidate.kind, {}))
             entry.contexts.setdefault(article.id, candidate.context(text)[:1000])
     article_ids = [article.id for article in articles]
-    existing = dict(
-        EntitySuggestion.objects.filter(key__in=list(found)).values_list("key", "state")
-    )
+    # Two queries when nothing is new: the names' suggestions, the articles' sightings.
+    known = _by_key(found)
     new = [
         EntitySuggestion(
-            name=entry.name[:300],
-            key=key[:300],
-            kind=entry.kind,
-            first_seen_at=now,
-            last_seen_at=now,
-        )  # fmt: skip
+            name=entry.name[:300], key=key, kind=entry.kind, first_seen_at=now, last_seen_at=now
+        )
         for key, entry in found.items()
-        if key not in existing
+        if key not in known
     ]
-    created = EntitySuggestion.objects.bulk_create(new, ignore_conflicts=True)
-    pending = dict(
-        EntitySuggestion.objects.filter(key__in=list(found), state=PENDING).values_list("key", "id")
-    )
+    if new:
+        EntitySuggestion.objects.bulk_create(new, ignore_conflicts=True)
+        known = _by_key(found)
+    pending = {key: pk for key, (pk, state) in known.items() if state == PENDING}
     wanted = {
         (pending[key], article_id): context
         for key, entry in found.items()
@@ -95,7 +92,12 @@ def entity_suggestions_record(*, articles: Iterable[ArticleText], lexicon: Lexic
         touched.update(sighting.suggestion_id for sighting in fresh)
     if touched:
         _recount(touched)
-    return len(created) if new else 0
+    return len(new)
+
+
+def _by_key(found: dict[str, "_Found"]) -> dict[str, tuple[int, str]]:
+    rows = EntitySuggestion.objects.filter(key__in=list(found)).values_list("key", "id", "state")
+    return {key: (pk, state) for key, pk, state in rows} if found else {}
 
 
 def _recount(suggestion_ids: set[int]) -> None:
