@@ -19,6 +19,7 @@ a currency ("Brunei dollar"). Scanning is linear in the text; nothing runs per w
 
 import re
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -141,16 +142,17 @@ def country_names() -> tuple[str, ...]:
     return tuple(sorted(names - _AMBIGUOUS_COUNTRIES))
 
 
-# Runs of capitalized words, with the small words and commas names have inside. Each name is
-# inside one, and the name pattern runs only over the runs that hold one of its words (a
-# corporate form, a business or state-body word, a country's name). Starting with a plain
-# ASCII class lets the regex engine skip to capitals in C: with the test on the run's words,
+# Runs of two or more capitalized words, with the small words and commas names have inside.
+# Each name of two words or more is inside one, and the name pattern runs only over the runs
+# that hold one of its words (a corporate form, a business or state-body word, a country's
+# name); a country named in one word is found by a scan of its own. Starting with a plain
+# ASCII class (or with a trie's first letters) lets the regex engine skip to capitals in C:
 # this cuts the scan to about a third of running the name pattern, which starts with
 # look-arounds, at every position of the text.
 _RUNS = re.compile(
     r"[A-Z](?<![\w.&'’-].)[\w&.’'-]*"
     r"(?:(?:,?[ \t\xa0]+(?:(?:and|of|for|on|the|de|du|la|von|van|der|&)[ \t\xa0]+)*)"
-    r"[A-Z][\w&.’'-]*){0,12}"
+    r"[A-Z][\w&.’'-]*){1,12}"
 )
 _TOKENS = re.compile(r"\w\w+")  # one letter ("s" of "China's") would trigger too often
 
@@ -208,25 +210,12 @@ def discover(text: str, matcher: Matcher) -> list[Candidate]:
     verdicts = _verdicts.setdefault(matcher, {})
     if len(verdicts) > _MAX_VERDICTS:
         verdicts.clear()
-    finditer, triggers = _pattern().finditer, _triggers(matcher)
-    matches = (
-        match
-        for run in _RUNS.finditer(text)
-        if not triggers.isdisjoint(_tokens(run.group()))
-        for match in finditer(text, *run.span())
-    )
-    for match in matches:
-        kind = COMPANY
-        if match.group("country") is not None:
-            kind = COUNTRY
-        elif match.group("body") is not None:
-            kind = BODY_WORDS[match.group("body_word")]
-        start, end = match.span()
+    for start, end, kind in _matches(text, matcher):
         # The same spellings recur from article to article: judge each once.
-        seen = (match.group(), kind)
+        seen = (text[start:end], kind)
         verdict = verdicts.get(seen, _UNJUDGED)
         if verdict is _UNJUDGED:
-            verdict = verdicts[seen] = _judge(match.group(), kind, matcher)
+            verdict = verdicts[seen] = _judge(seen[0], kind, matcher)
         if verdict is None or verdict[2] in found:
             continue
         shift, name, key = verdict
@@ -236,6 +225,59 @@ def discover(text: str, matcher: Matcher) -> list[Candidate]:
             continue
         found[key] = Candidate(name, key, kind, start + shift, end)
     return list(found.values())
+
+
+def _matches(text: str, matcher: Matcher) -> Iterator[tuple[int, int, str]]:
+    """(start, end, kind) of every name of a candidate's shape, in no particular order."""
+    finditer, triggers = _pattern().finditer, _triggers(matcher)
+    # Runs recur ("MP Materials", "Project Vault"): what each holds is worked out once.
+    runs = _runs_by_matcher.setdefault(matcher, {})
+    if len(runs) > _MAX_VERDICTS:
+        runs.clear()
+    for run in _RUNS.finditer(text):
+        offset, words = run.start(), run.group()
+        inside = runs.get(words)
+        if inside is None:
+            inside = runs[words] = tuple(
+                (match.start() - offset, match.end() - offset, _kind(match))
+                for match in (
+                    () if triggers.isdisjoint(_tokens(words)) else finditer(text, *run.span())
+                )
+            )
+        for start, end, kind in inside:
+            yield offset + start, offset + end, kind
+    for match in _countries(matcher).finditer(text):
+        start = match.start()
+        if start == 0 or not _GLUED.match(text, start - 1):
+            yield start, match.end(), COUNTRY
+
+
+def _kind(match: re.Match[str]) -> str:
+    if match.group("country") is not None:
+        return COUNTRY
+    if match.group("body") is not None:
+        return BODY_WORDS[match.group("body_word")]
+    return COMPANY
+
+
+_runs_by_matcher: "weakref.WeakKeyDictionary[Matcher, dict]" = weakref.WeakKeyDictionary()
+_GLUED = re.compile(r"[\w.'’&-]")
+
+
+def _countries(matcher: Matcher) -> re.Pattern[str]:
+    """The countries the matcher does not know, as one trie (case as written)."""
+    pattern = _countries_by_matcher.get(matcher)
+    if pattern is None:
+        names = [name for name in country_names() if not matcher.knows(name)]
+        pattern = re.compile(rf"(?:{alternation(names)})(?![\w$&-])") if names else _NOTHING
+        _countries_by_matcher[matcher] = pattern
+    return pattern
+
+
+_NOTHING = re.compile(r"(?!)")
+_countries_by_matcher: "weakref.WeakKeyDictionary[Matcher, re.Pattern[str]]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 # Per matcher (so per lexicon version): a matched spelling and kind -> (characters dropped
@@ -310,6 +352,12 @@ def _unthe(name: str) -> str:
 
 _BUSINESS_KEYS = {normalize(word) for word in BUSINESS_WORDS}
 _DESCRIPTIVE_KEYS = {*_DESCRIPTIVE_WORDS, *_BUSINESS_KEYS}
+# Words that make no company of a business word ("Venture Capital", "Trade Group") but do
+# name a ministry ("Ministry of Trade", "Ministry of Finance").
+_GENERIC_KEYS = _DESCRIPTIVE_KEYS | set(
+    """venture equity investment investments finance financial trade industry industrial
+    technology business commercial""".split()
+)
 
 
 def _distinctive(core: str, kind: str, legal: bool, known: set[int]) -> bool:
@@ -326,7 +374,7 @@ def _distinctive(core: str, kind: str, legal: bool, known: set[int]) -> bool:
             return any(word not in _FUNCTION_WORDS for word in own)
         last = len(words) - 1  # the business word ("Resources")
         return any(
-            word not in _DESCRIPTIVE_KEYS for n, word in enumerate(words[:last]) if n not in known
+            word not in _GENERIC_KEYS for n, word in enumerate(words[:last]) if n not in known
         )
     # A body: "Ministry of Finance" and "Fair Trade Commission" name one; "Department" alone
     # does not.

@@ -15,7 +15,7 @@ from . import claims
 from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCounter, Matcher
 
 # Bump when extraction changes what it finds: every article is then due for enrichment again.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 NAMED_CONFIDENCE = 0.9
 DESCRIBED_CONFIDENCE = 0.4
