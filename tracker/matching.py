@@ -141,7 +141,8 @@ class Matcher:
         self._pattern = _compile(self._rules) if self._rules else None
         self._pattern_ci: re.Pattern[str] | None = None
         # The case rules' verdict per matched key and spelling: names recur across articles.
-        self._verdicts: dict[tuple[str, str], tuple[Term, ...]] = {}
+        # With it, whether an entity is among the terms: only then may a currency follow.
+        self._verdicts: dict[tuple[str, str], tuple[tuple[Term, ...], bool]] = {}
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -180,10 +181,12 @@ class Matcher:
                         start, end, key = at, longer.end(), longer.group()
                         break
             original = text[start:end]
-            terms = verdicts.get((key, original))
-            if terms is None:
-                terms = verdicts[key, original] = self._accepted(key, original)
-            if terms and currency_after(text, end):
+            verdict = verdicts.get((key, original))
+            if verdict is None:
+                terms = self._accepted(key, original)
+                verdict = verdicts[key, original] = (terms, any(t.kind == ENTITY for t in terms))
+            terms, names_entity = verdict
+            if names_entity and currency_after(text, end):
                 terms = tuple(term for term in terms if term.kind != ENTITY)
             if terms:
                 hits.append(Hit(start, end, original, terms))
