@@ -108,6 +108,9 @@ _SPACE = r"[ \t\xa0]+"
 # A capitalized word: "Norvik", "O'Leary", "U.S.", "3M"-free; a possessive ends it ("Korea's").
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-ZÀ-ÖØ-Þ][\w&-]*(?:['’][A-Za-z]{2,}[\w-]*)?)"
 _JOIN = r"(?:and|&|of|de|du|la|von|van|der)"
+# In a company's name "and" mostly joins two names ("the Pentagon and General Motors Co."); "&"
+# is part of one ("Procter & Gamble").
+_COMPANY_JOIN = r"(?:&|of|de|du|la|von|van|der)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +189,7 @@ def _pattern() -> re.Pattern[str]:
     body = alternation(BODY_WORDS)
     roles = "|".join(_ROLES)
     words = rf"(?:{_CAP}{_SPACE}(?:{_JOIN}{_SPACE})?)"
+    company_words = rf"(?:{_CAP}{_SPACE}(?:{_COMPANY_JOIN}{_SPACE})?)"
     # "of the Interior", "for Metals and Energy Security": capitalized words, joined by small
     # ones, stopping before a title ("... Commerce Spokesperson").
     # A list in it has its "and": "of Trade, Industry and Energy".
@@ -194,7 +198,9 @@ def _pattern() -> re.Pattern[str]:
         rf"(?:{_SPACE}(?:of|for|on){_SPACE}(?:the{_SPACE})?(?!(?:{roles})\b){_CAP}"
         rf"(?:{joined}(?!(?:{roles})\b){_CAP}){{0,6}})"
     )
-    organisation = rf"(?P<company>{words}{{1,5}}?(?:{business}|{legal})(?:{tail})*(?![\w&]))"
+    organisation = (
+        rf"(?P<company>{company_words}{{1,5}}?(?:{business}|{legal})(?:{tail})*(?![\w&]))"
+    )
     state_body = rf"(?P<body>{words}{{0,4}}?(?P<body_word>{body})(?![\w&-]){of_part}?)"
     country = rf"(?P<country>{alternation(country_names())})(?![\w$&-])"
     # A body first: "Ministry of Energy" is a ministry, not a company ending in "Energy".

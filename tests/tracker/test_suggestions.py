@@ -85,6 +85,18 @@ def test_a_body_stops_before_a_title_and_lists_keep_their_and():
     ]
 
 
+def test_and_joins_two_companies_but_not_a_bodys_words():
+    text = (
+        "Officials at Trondheim and Halvard Motors Co. met the Ostvik Trade and Development "
+        "Agency and Procter & Lund Mining."
+    )
+    assert names(text) == [
+        ("Halvard Motors Co.", "company"),
+        ("Ostvik Trade and Development Agency", "government_body"),
+        ("Procter & Lund Mining", "company"),
+    ]
+
+
 def test_a_country_named_for_its_currency_is_no_candidate():
     assert names("Prices in Brunei dollars and Fiji dollar bonds rose.") == []
 
