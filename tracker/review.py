@@ -7,7 +7,8 @@ Reads only; decisions go through ``tracker.services`` (``article_initiative_deci
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 
 from articles.models import Article
 
@@ -144,14 +145,18 @@ def entity_suggestions(*, size: int = PAGE_SIZE) -> tuple[list[EntitySuggestion]
     """Pending suggested entities, most widely seen first, each with its newest sightings
     (``shown_sightings``, at most ``CONTEXTS_SHOWN``, with their articles' titles); and whether
     more wait than ``size``. Three queries."""
-    sightings = EntitySighting.objects.select_related("article").only(
-        "id", "suggestion_id", "article_id", "context", "article__id", "article__title"
+    # The newest few per name, not all of them: a name may be in thousands of articles.
+    newest = Window(RowNumber(), partition_by=F("suggestion_id"), order_by=F("article_id").desc())
+    sightings = (
+        EntitySighting.objects.annotate(rank=newest)
+        .filter(rank__lte=CONTEXTS_SHOWN)
+        .select_related("article")
+        .only("id", "suggestion_id", "article_id", "context", "article__id", "article__title")
+        .order_by("-article_id")
     )
     rows = list(
         EntitySuggestion.objects.filter(state=EntitySuggestion.State.PENDING)
         .order_by("-article_count", "name", "pk")
-        .prefetch_related(Prefetch("sightings", sightings.order_by("-article_id")))[: size + 1]
+        .prefetch_related(Prefetch("sightings", sightings, to_attr="shown_sightings"))[: size + 1]
     )
-    for row in rows:
-        row.shown_sightings = list(row.sightings.all())[:CONTEXTS_SHOWN]
     return rows[:size], len(rows) > size

@@ -321,3 +321,13 @@ def test_editors_notes_and_misspellings_stay_out_of_public_pages_and_the_api(cli
     article = make_article(title="Typo", content_text="Golden Sachs led the loan.")
     enrich(article)
     assert Mention.objects.filter(entity=goldman, article=article).exists()
+
+
+def test_the_queue_shows_the_newest_three_contexts_of_a_name(desk, known):
+    articles = [
+        make_article(title=f"Post {n}", content_text=f"Norvik Magnetics Ltd opened plant {n}.")
+        for n in range(5)
+    ]
+    enrich(*articles)
+    page = desk.get(QUEUE).content.decode()
+    assert [f"opened plant {n}" in page for n in range(5)] == [False, False, True, True, True]
