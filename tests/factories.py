@@ -217,7 +217,7 @@ def make_editor(username: str = "desk-editor"):
 def make_admin_editor(username: str = "admin-editor", password: str = "x"):
     """Staff in the "Editors" group: what ``manage.py create_editor`` makes.
 
-    The group comes from migrations tracker/0002 (and 0006, which adds a permission);
+    The group comes from migrations tracker/0002 (and 0006 and 0007, which add permissions);
     transactional tests flush it away, so it is rebuilt here from the migrations' own lists
     when missing.
     """
@@ -229,7 +229,11 @@ def make_admin_editor(username: str = "admin-editor", password: str = "x"):
     group, created = Group.objects.get_or_create(name="Editors")
     if created:
         wanted = Q(pk__in=[])
-        for name in ("0002_editors_group", "0006_entity_merge"):
+        for name in (
+            "0002_editors_group",
+            "0006_entity_merge",
+            "0013_entity_suggestions_alias_kinds",
+        ):
             migration = importlib.import_module(f"tracker.migrations.{name}")
             for app, codename in migration.codenames():
                 wanted |= Q(content_type__app_label=app, codename=codename)

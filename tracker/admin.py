@@ -21,7 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ARTICLE_BODY_FIELDS, EstimatedCountPaginator
 
-from . import events, review, selectors, services
+from . import events, review, selectors, services, suggestions
 from .models import (
     ArticleEnrichment,
     ArticleInitiative,
@@ -32,6 +32,8 @@ from .models import (
     Entity,
     EntityAlias,
     EntityMerge,
+    EntitySighting,
+    EntitySuggestion,
     Initiative,
     InitiativeAlias,
     InitiativeFact,
@@ -182,7 +184,16 @@ class ArticleInitiativeAdmin(LinkAdmin):
             "tracker.add_mention"
         )
         add_form = ReviewLinkForm(admin_site=self.admin_site)
+        can_see_suggestions = request.user.has_perm("tracker.view_entitysuggestion")
+        can_decide_suggestions = request.user.has_perm(
+            "tracker.change_entitysuggestion"
+        ) and request.user.has_perm("tracker.add_entity")
         if request.method == "POST":
+            if "suggestion" in request.POST:
+                if not can_decide_suggestions:
+                    raise PermissionDenied
+                self._decide_suggestions(request)
+                return HttpResponseRedirect(request.get_full_path())
             if "add" in request.POST:
                 if not can_add:
                     raise PermissionDenied
@@ -201,7 +212,15 @@ class ArticleInitiativeAdmin(LinkAdmin):
         except ValueError as exc:
             return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
         queue = review.review_queue(initiative_id=initiative_id, article_id=article_id)
+        suggested, more_suggested = [], False
+        if can_see_suggestions and initiative_id is None and article_id is None:
+            suggested, more_suggested = review.entity_suggestions()
         context = {
+            "suggested_entities": suggested,
+            "more_suggested_entities": more_suggested,
+            "can_see_suggestions": can_see_suggestions,
+            "can_decide_suggestions": can_decide_suggestions,
+            "entity_kinds": Entity.Kind.choices,
             **self.admin_site.each_context(request),
             "title": "Review queue",
             "opts": self.model._meta,
@@ -237,6 +256,41 @@ class ArticleInitiativeAdmin(LinkAdmin):
                     services.article_initiative_decide(link=link, state=state, user=request.user)
         self.message_user(request, f"{len(links)} suggestion(s) {state}.", messages.SUCCESS)
 
+    def _decide_suggestions(self, request: HttpRequest) -> None:
+        """Accept or reject suggested entities: one from its row's button (with the kind and
+        aliases typed in that row), or the selected ones in bulk (each with its row's kind)."""
+        verdict, _, one = request.POST.get("suggestion", "").partition(":")
+        ids = [one] if one else request.POST.getlist("selected_suggestion")
+        rows = EntitySuggestion.objects.filter(
+            pk__in=[int(pk) for pk in ids if pk.isdigit()], state="pending"
+        ).order_by("pk")
+        if verdict not in ("accept", "reject") or not rows:
+            self.message_user(request, "Select suggested entities, then accept or reject them.",
+                              messages.WARNING)  # fmt: skip
+            return
+        done, failed = [], []
+        for row in rows:
+            try:
+                if verdict == "reject":
+                    suggestions.entity_suggestion_reject(suggestion=row, user=request.user)
+                else:
+                    suggestions.entity_suggestion_accept(
+                        suggestion=row,
+                        user=request.user,
+                        kind=request.POST.get(f"kind_{row.pk}") or None,
+                        name=request.POST.get(f"name_{row.pk}") or None,
+                        aliases=_lines(request.POST.get(f"aliases_{row.pk}", "")),
+                    )
+                done.append(row.name)
+            except ValidationError as error:
+                failed.append(f"{row.name}: {'; '.join(error.messages)}")
+        state = "accepted" if verdict == "accept" else "rejected"
+        if done:
+            self.message_user(request, f"{len(done)} suggested entit(ies) {state}.",
+                              messages.SUCCESS)  # fmt: skip
+        for message in failed:
+            self.message_user(request, message, messages.ERROR)
+
     def _add_link(self, request: HttpRequest, *, article, initiative, entity) -> None:
         with transaction.atomic():
             if initiative:
@@ -258,6 +312,15 @@ def _id(request: HttpRequest, name: str) -> int | None:
     if not (value.isascii() and value.isdigit() and len(value) <= 18):
         raise ValueError(f"?{name}= must be an id: digits 0-9 only.")
     return int(value)
+
+
+def _lines(value: str) -> list[str]:
+    """Aliases typed one per line or separated by semicolons (not commas: "Co., Ltd.")."""
+    return [part.strip() for part in value.replace(";", "\n").splitlines() if part.strip()]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 @admin.register(Mention)
@@ -574,7 +637,7 @@ class ClaimDeletionAdmin(_ReadOnlyAdmin):
 class InitiativeAliasInline(admin.TabularInline):
     model = InitiativeAlias
     extra = 0
-    fields = ["text", "exact"]
+    fields = ["text", "exact", "kind", "note"]
 
 
 class SponsorInline(admin.TabularInline):
@@ -696,7 +759,8 @@ def _claim_links(claims) -> str:
 
 @admin.register(InitiativeAlias)
 class InitiativeAliasAdmin(admin.ModelAdmin):
-    list_display = ["text", "initiative", "exact"]
+    list_display = ["text", "initiative", "exact", "kind"]
+    list_filter = ["kind"]
     list_select_related = ["initiative"]
     search_fields = ["text", "initiative__name"]
     autocomplete_fields = ["initiative"]
@@ -735,7 +799,7 @@ class InitiativeRelationAdmin(admin.ModelAdmin):
 class EntityAliasInline(admin.TabularInline):
     model = EntityAlias
     extra = 0
-    fields = ["text", "exact"]
+    fields = ["text", "exact", "kind", "note"]
 
 
 class MergeForm(forms.Form):
@@ -808,10 +872,69 @@ class EntityMergeAdmin(_ReadOnlyAdmin):
 
 @admin.register(EntityAlias)
 class EntityAliasAdmin(admin.ModelAdmin):
-    list_display = ["text", "entity", "exact"]
+    list_display = ["text", "entity", "exact", "kind"]
+    list_filter = ["kind"]
     list_select_related = ["entity"]
     search_fields = ["text", "entity__name"]
     autocomplete_fields = ["entity"]
+
+
+class SightingInline(admin.TabularInline):
+    model = EntitySighting
+    extra = 0
+    fields = ["article", "context", "seen_at"]
+    readonly_fields = fields
+    raw_id_fields = ["article"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EntitySuggestion)
+class EntitySuggestionAdmin(admin.ModelAdmin):
+    """Suggested new entities; they are decided in the review queue or with these actions."""
+
+    list_display = ["name", "kind", "state", "article_count", "last_seen_at", "entity",
+                    "decided_by"]  # fmt: skip
+    list_filter = ["state", "kind"]
+    list_select_related = ["entity", "decided_by"]
+    search_fields = ["name", "key"]
+    readonly_fields = ["name", "key", "kind", "state", "entity", "article_count",
+                       "first_seen_at", "last_seen_at", "decided_by", "decided_at"]  # fmt: skip
+    inlines = [SightingInline]
+    actions = ["accept", "reject"]
+
+    def has_add_permission(self, request):
+        return False  # enrichment finds them
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rejected name is kept so that it is not suggested again
+
+    def _decide(self, request, queryset, accept: bool) -> None:
+        done = 0
+        for row in queryset.filter(state="pending").order_by("pk"):
+            try:
+                if accept:
+                    suggestions.entity_suggestion_accept(suggestion=row, user=request.user)
+                else:
+                    suggestions.entity_suggestion_reject(suggestion=row, user=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{row.name}: {'; '.join(error.messages)}",
+                                  messages.ERROR)  # fmt: skip
+        verdict = "accepted" if accept else "rejected"
+        self.message_user(request, f"{done} suggested entit(ies) {verdict}.", messages.SUCCESS)
+
+    @admin.action(description="Accept: create the entities (guessed kind)", permissions=["change"])
+    def accept(self, request, queryset):
+        if not request.user.has_perm("tracker.add_entity"):
+            raise PermissionDenied
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description="Reject: never suggest these names again", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, accept=False)
 
 
 @admin.register(Topic)

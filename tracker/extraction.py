@@ -16,7 +16,7 @@ from . import claims
 from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCounter, Matcher
 
 # Bump when extraction changes what it finds: every article is then due for enrichment again.
-EXTRACTOR_VERSION = "2"  # 2: claims are facts (measure, denominator, period, bound)
+EXTRACTOR_VERSION = "3"  # 2: claims are facts; 3: and entity discovery
 
 NAMED_CONFIDENCE = 0.9
 DESCRIBED_CONFIDENCE = 0.4

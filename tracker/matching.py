@@ -4,12 +4,19 @@ Every surface form is folded into one character trie, emitted as a single regula
 compiled case-insensitively, so the scan over an article runs inside the regex engine; Python
 only looks at the few places where a form matched. There it applies the case rules:
 
-- a word written in capitals or mixed case in the form ("FORGE", "CHIPS", "DoD", "NdPr") must
-  appear exactly so, which keeps acronyms from matching ordinary words ("forge", "chips");
+- a word written in capitals in the form ("FORGE", "CHIPS", "US", "IT") must appear exactly so,
+  which keeps acronyms from matching ordinary words ("forge", "chips", "us", "it");
+- a word in mixed case with a run of lowercase letters ("REAlloys", "AltynGroup") is a brand,
+  which writers capitalize as they please: it must start with a capital, its other letters may
+  be in any case ("REalloys", "ReAlloys"); short mixed forms ("DoD", "NdPr", "MoU") are
+  acronyms and symbols, matched exactly;
 - a capitalized word ("Vault", "China") must start with a capital, so "the national" is not
   "The National" but a headline in capitals still matches;
 - a lowercase word (topic keywords such as "price floor") matches in any case;
 - a form marked ``exact`` must match character for character, case included.
+
+A name directly followed by a currency word ("U.S. dollars", "Hong Kong dollar") or glued to a
+currency sign ("US$") names the currency, not the country: it is not a hit for an entity.
 
 Forms match whole words only, and the separators inside them are loose: any run of whitespace
 or dash for a space or a hyphen ("price-floor" is "price floor"), either apostrophe for an
@@ -29,6 +36,20 @@ _FOLD = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
 _SEPARATORS = re.compile(r"[\s‐‑‒–—-]+")
 _WORDS = re.compile(r"\w+")
 _ATOMS = {" ": r"[\s‐‑‒–—-]+", "'": f"[{_APOSTROPHES}]"}
+
+# A name followed by one of these names a currency ("U.S. dollars", "Canada dollar"). Words that
+# are also common English ("won", "real", "mark") are left out: "the US won" is about the US.
+CURRENCY_WORDS = (
+    "dollar", "dollars", "cent", "cents", "yuan", "renminbi", "euro", "euros", "yen", "pound",
+    "pounds", "sterling", "rupee", "rupees", "peso", "pesos", "franc", "francs", "ruble", "rubles",
+    "rouble", "roubles", "rand", "ringgit", "rupiah", "dirham", "dirhams", "riyal", "riyals",
+    "krone", "kroner", "krona", "kronor", "zloty", "lira", "baht", "tenge", "shilling",
+    "shillings", "kwacha", "naira", "cedi", "rial", "dinar", "dinars", "hryvnia", "forint",
+    "koruna", "leu", "lev", "sol", "soles", "bolivar", "bolivares", "guarani",
+)  # fmt: skip
+_CURRENCY_AFTER = re.compile(r"[\s‐‑‒–—-]+(?:" + "|".join(CURRENCY_WORDS) + r")\b", re.IGNORECASE)
+
+_BRAND = re.compile(r"[a-z]{3}")
 
 _MAX_VERDICTS = 100_000  # distinct spellings remembered before starting over
 
@@ -64,7 +85,14 @@ class Hit:
 
 
 def _word_mode(word: str) -> int:
-    if word[1:] != word[1:].lower() or (len(word) > 1 and word.isupper()):
+    if len(word) > 1 and word.isupper():
+        return _EXACT  # an acronym: "US" is not "us", "IT" not "it"
+    if word[1:] != word[1:].lower():
+        # A brand in mixed case ("REAlloys", "AltynGroup"): writers vary its inner capitals
+        # ("REalloys"), so only its initial capital is kept. Short mixed forms ("DoD", "NdPr",
+        # "MoU") are acronyms and symbols, and "iPhone"-like ones are written one way: exact.
+        if word[0].isupper() and _BRAND.search(word):
+            return _INITIAL
         return _EXACT
     if word[0].isupper():
         return _INITIAL
@@ -113,10 +141,16 @@ class Matcher:
         self._pattern = _compile(self._rules) if self._rules else None
         self._pattern_ci: re.Pattern[str] | None = None
         # The case rules' verdict per matched key and spelling: names recur across articles.
-        self._verdicts: dict[tuple[str, str], tuple[Term, ...]] = {}
+        # With it, whether an entity is among the terms: only then may a currency follow.
+        self._verdicts: dict[tuple[str, str], tuple[tuple[Term, ...], bool]] = {}
 
     def __len__(self) -> int:
         return len(self._rules)
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name``, whole and in any case, is a form of an entity or an initiative."""
+        rules = self._rules.get(normalize(name), ())
+        return any(rule.term.kind in (ENTITY, INITIATIVE) for rule in rules)
 
     def find(self, text: str) -> list[Hit]:
         """Non-overlapping hits in text order; of two overlapping forms the longer wins."""
@@ -147,9 +181,13 @@ class Matcher:
                         start, end, key = at, longer.end(), longer.group()
                         break
             original = text[start:end]
-            terms = verdicts.get((key, original))
-            if terms is None:
-                terms = verdicts[key, original] = self._accepted(key, original)
+            verdict = verdicts.get((key, original))
+            if verdict is None:
+                terms = self._accepted(key, original)
+                verdict = verdicts[key, original] = (terms, any(t.kind == ENTITY for t in terms))
+            terms, names_entity = verdict
+            if names_entity and currency_after(text, end):
+                terms = tuple(term for term in terms if term.kind != ENTITY)
             if terms:
                 hits.append(Hit(start, end, original, terms))
                 position = end
@@ -162,6 +200,11 @@ class Matcher:
         # A name repeated as an alias is one hit for its target, not two.
         accepted = {(r.term.kind, r.term.target): r.term for r in candidates if r.accepts(original)}
         return tuple(accepted.values())
+
+
+def currency_after(text: str, end: int) -> bool:
+    """Whether a currency word follows position ``end`` ("U.S.| dollars")."""
+    return _CURRENCY_AFTER.match(text, end) is not None
 
 
 class KeywordCounter:
@@ -183,15 +226,21 @@ def _atoms(key: str) -> list[str]:
     return [_ATOMS.get(char) or re.escape(char) for char in key]
 
 
-def _compile(rules: dict[str, object]) -> re.Pattern[str]:
+def alternation(forms: Iterable[str]) -> str:
+    """A regex (no groups, case as written) matching any of ``forms``, longest first, with the
+    loose separators of names: the engine walks a trie instead of trying forms one by one."""
     trie: dict = {}
-    for key in rules:
+    for form in forms:
         node = trie
-        for atom in _atoms(key):
+        for atom in _atoms(form):
             node = node.setdefault(atom, {})
         node[""] = {}
+    return _emit(trie)
+
+
+def _compile(rules: dict[str, object]) -> re.Pattern[str]:
     # Not preceded by a word character, not followed by one nor by "$" ("US$1.8bn" is a currency).
-    return re.compile(rf"(?<!\w)(?:{_emit(trie)})(?![\w$])")
+    return re.compile(rf"(?<!\w)(?:{alternation(rules)})(?![\w$])")
 
 
 def _emit(node: dict) -> str:

@@ -18,7 +18,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import claims
-from .querysets import ClaimAppearanceQuerySet, ClaimQuerySet, LinkQuerySet, TopicQuerySet
+from .querysets import (
+    AliasQuerySet,
+    ClaimAppearanceQuerySet,
+    ClaimQuerySet,
+    LinkQuerySet,
+    TopicQuerySet,
+)
 
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 
@@ -86,8 +92,23 @@ class Entity(models.Model):
         return self.name
 
 
+class AliasKind(models.TextChoices):
+    NAME = "name", "Another name"
+    FORMER = "former", "Former name"
+    MISSPELLING = "misspelling", "Misspelling"
+
+
+ALIAS_NOTE_HELP = "For editors only: never shown on public pages or in the API."
+
+
 class EntityAlias(models.Model):
-    """Another name the entity goes by; the entity's own name need not be repeated here."""
+    """Another name the entity goes by; the entity's own name need not be repeated here.
+
+    Every alias is matched in articles; readers see names and former names, never misspellings
+    nor the editors' ``note``.
+    """
+
+    Kind = AliasKind
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
     text = models.CharField(max_length=300)
@@ -96,8 +117,12 @@ class EntityAlias(models.Model):
         help_text="Match only with exactly this capitalization. Words in capitals (acronyms) "
         "always match exactly.",
     )
+    kind = models.CharField(max_length=12, choices=AliasKind.choices, default=AliasKind.NAME)
+    note = models.TextField(blank=True, help_text=ALIAS_NOTE_HELP)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AliasQuerySet.as_manager()
 
     class Meta:
         ordering = ["text"]
@@ -236,11 +261,19 @@ class Initiative(models.Model):
 
 
 class InitiativeAlias(models.Model):
+    """Another name of the initiative; as with entities, misspellings and notes stay internal."""
+
+    Kind = AliasKind
+
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="aliases")
     text = models.CharField(max_length=300)
     exact = models.BooleanField(default=False, help_text=EntityAlias.exact.field.help_text)
+    kind = models.CharField(max_length=12, choices=AliasKind.choices, default=AliasKind.NAME)
+    note = models.TextField(blank=True, help_text=ALIAS_NOTE_HELP)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AliasQuerySet.as_manager()
 
     class Meta:
         ordering = ["text"]
@@ -760,3 +793,79 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.uuid}"
+
+
+class EntitySuggestion(models.Model):
+    """A name enrichment found in articles that no entity or initiative goes by yet.
+
+    Found by ``tracker.discovery`` and recorded by ``tracker.suggestions``: one row per name
+    (``key``, its spelling folded), whatever the articles. An editor accepts it (an entity is
+    created, see ``entity_suggestion_accept``) or rejects it; a rejected name is kept so it is
+    never suggested again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    name = models.CharField(max_length=300, help_text="As first seen.")
+    key = models.CharField(max_length=300, unique=True, editable=False)
+    kind = models.CharField(
+        max_length=20, choices=Entity.Kind.choices, help_text="The machine's guess."
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggested_as",
+        help_text="The entity created when it was accepted.",
+    )
+    articles = models.ManyToManyField(
+        "articles.Article", through="EntitySighting", related_name="+", blank=True
+    )
+    article_count = models.PositiveIntegerField(default=0, editable=False)
+    first_seen_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_seen_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-article_count", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="pending", decided_at__isnull=True)
+                | (~Q(state="pending") & Q(decided_at__isnull=False)),
+                name="entity_suggestion_decision_dated",
+            ),
+            models.CheckConstraint(condition=~Q(key=""), name="entity_suggestion_key_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntitySighting(models.Model):
+    """Where a suggested name was seen: one row per article, with the words around it."""
+
+    suggestion = models.ForeignKey(
+        EntitySuggestion, on_delete=models.CASCADE, related_name="sightings"
+    )
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    context = models.TextField()
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["suggestion", "-article"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "article"], name="entity_sighting_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} in {self.article_id}"

@@ -108,3 +108,10 @@ class TopicQuerySet(models.QuerySet):
             .values("n")
         )
         return self.annotate(article_count=F("link_count") - Coalesce(Subquery(hidden), 0))
+
+
+class AliasQuerySet(models.QuerySet):
+    def public(self):
+        """What readers may see: names and former names, not the misspellings editors record
+        so that matching catches them."""
+        return self.exclude(kind="misspelling")

@@ -7,14 +7,25 @@ Reads only; decisions go through ``tracker.services`` (``article_initiative_deci
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
+
 from articles.models import Article
 
-from .models import ArticleInitiative, Entity, Initiative, Mention
+from .models import (
+    ArticleInitiative,
+    Entity,
+    EntitySighting,
+    EntitySuggestion,
+    Initiative,
+    Mention,
+)
 
 INITIATIVE, MENTION = "initiative", "mention"
 KINDS = {INITIATIVE: ArticleInitiative, MENTION: Mention}
 CONTEXT_CHARS = 90
 PAGE_SIZE = 100  # suggestions of each kind on one page of the queue
+CONTEXTS_SHOWN = 3  # sightings shown with a suggested entity
 
 
 @dataclass(frozen=True)
@@ -128,3 +139,24 @@ def links_for_keys(keys: list[str]) -> list[ArticleInitiative | Mention]:
         if pks:
             found.extend(KINDS[kind].objects.filter(pk__in=pks).order_by("pk"))
     return found
+
+
+def entity_suggestions(*, size: int = PAGE_SIZE) -> tuple[list[EntitySuggestion], bool]:
+    """Pending suggested entities, most widely seen first, each with its newest sightings
+    (``shown_sightings``, at most ``CONTEXTS_SHOWN``, with their articles' titles); and whether
+    more wait than ``size``. Three queries."""
+    # The newest few per name, not all of them: a name may be in thousands of articles.
+    newest = Window(RowNumber(), partition_by=F("suggestion_id"), order_by=F("article_id").desc())
+    sightings = (
+        EntitySighting.objects.annotate(rank=newest)
+        .filter(rank__lte=CONTEXTS_SHOWN)
+        .select_related("article")
+        .only("id", "suggestion_id", "article_id", "context", "article__id", "article__title")
+        .order_by("-article_id")
+    )
+    rows = list(
+        EntitySuggestion.objects.filter(state=EntitySuggestion.State.PENDING)
+        .order_by("-article_count", "name", "pk")
+        .prefetch_related(Prefetch("sightings", sightings, to_attr="shown_sightings"))[: size + 1]
+    )
+    return rows[:size], len(rows) > size

@@ -11,6 +11,7 @@ from django.db.models import (
     Count,
     F,
     Max,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -31,6 +32,7 @@ from .models import (
     Claim,
     ClaimAppearance,
     Entity,
+    EntityAlias,
     Initiative,
     InitiativeFact,
     InitiativeRelation,
@@ -627,7 +629,11 @@ def entity_merged_into(*, slug: str) -> Entity | None:
 
 def entity_page(*, slug: str, page_number) -> EntityPage:
     """Raises EntityMerged for the slug of a merged entity: a live entity's slug comes first."""
-    entity = Entity.objects.filter(slug=slug).prefetch_related("aliases").first()
+    entity = (
+        Entity.objects.filter(slug=slug)
+        .prefetch_related(Prefetch("aliases", EntityAlias.objects.public()))
+        .first()
+    )
     if entity is None:
         if into := entity_merged_into(slug=slug):
             raise EntityMerged(into)

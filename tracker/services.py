@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import claims, events, extraction
+from . import claims, events, extraction, suggestions
 from .extraction import ArticleText, Extraction, Fact, LinkFinding, claim_fingerprint
 from .lexicon import current_lexicon
 from .matching import ENTITY, INITIATIVE, normalize
@@ -94,6 +94,7 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
         "id", "title", "content_text", "highlights", "disclosure", "is_state_media", "content_hash"
     )
     extractions: list[Extraction] = []
+    texts: list[ArticleText] = []
     hashes: dict[int, str] = {}
     state_media: set[int] = set()
     relink: set[int] = set()  # articles whose claims' links to names must be rechecked
@@ -105,6 +106,7 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
             relink.add(pk)
         article = ArticleText(pk, title, text, tuple(highlights or ()), disclosure)
         extractions.append(extraction.extract(lexicon, article))
+        texts.append(article)
         hashes[pk] = content_hash
         if is_state_media:
             state_media.add(pk)
@@ -143,6 +145,8 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
             )
             topics.update(((found.article_id, pk), f) for pk, f in assigned.items())
         _, recount = _reconcile_links(ArticleTopic, "topic_id", topics, ids, now, result)
+        # Names no entity goes by yet, for editors to accept or reject.
+        suggestions.entity_suggestions_record(articles=texts, lexicon=lexicon, now=now)
         _reconcile_claims(extractions, ids, state_media, relink, now, result)
         ArticleEnrichment.objects.bulk_create(
             [
@@ -959,20 +963,36 @@ def _add_aliases(
 ) -> None:
     for alias in aliases:
         if isinstance(alias, str):
-            text, exact = alias, False
-        else:
-            text, exact = alias["text"], alias.get("exact", False)
+            alias = {"text": alias}
+        text, exact = alias["text"], alias.get("exact", False)
+        kind, note = alias.get("kind", EntityAlias.Kind.NAME), alias.get("note", "")
         clash = EntityAlias if model is InitiativeAlias else InitiativeAlias
         current = model.objects.filter(text__iexact=text).first()
         if current is not None:
             if getattr(current, f"{owner_field}_id") != owner.pk:
                 result.skipped.append(f"alias {text!r} already belongs to another record")
+                continue
+            # Kind and note are filled in, never overwritten: an editor's word stands.
+            changed = []
+            if current.kind == EntityAlias.Kind.NAME and kind != current.kind:
+                current.kind = kind
+                changed.append("kind")
+            if note and not current.note:
+                current.note = note
+                changed.append("note")
+            if changed:
+                current.save(update_fields=[*changed, "updated_at"])
+                result.count("alias", "updated")
             continue
         if clash.objects.filter(text__iexact=text).exists():
             result.skipped.append(f"alias {text!r} is already used by another kind of record")
             continue
-        model.objects.create(**{owner_field: owner}, text=text, exact=exact)
+        model.objects.create(**{owner_field: owner}, text=text, exact=exact, kind=kind, note=note)
         result.count("alias", "created")
+
+
+def _former_names(row: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"text": text, "kind": EntityAlias.Kind.FORMER} for text in row.get("former_names", [])]
 
 
 def _reference_entity(row: dict[str, Any], result: ReferenceResult) -> Entity:
@@ -984,7 +1004,8 @@ def _reference_entity(row: dict[str, Any], result: ReferenceResult) -> Entity:
         result=result,
         kind="entity",
     )
-    _add_aliases(EntityAlias, "entity", entity, row.get("aliases", []), result)
+    aliases = [*row.get("aliases", []), *_former_names(row)]
+    _add_aliases(EntityAlias, "entity", entity, aliases, result)
     return entity
 
 

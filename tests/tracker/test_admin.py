@@ -39,6 +39,9 @@ QUEUE = reverse("admin:tracker_review_queue")
 CLAIMS = reverse("admin:tracker_claim_changelist")
 migration = importlib.import_module("tracker.migrations.0002_editors_group")
 merge_migration = importlib.import_module("tracker.migrations.0006_entity_merge")
+suggestion_migration = importlib.import_module(
+    "tracker.migrations.0013_entity_suggestions_alias_kinds"
+)
 
 
 @pytest.fixture
@@ -64,7 +67,11 @@ def sample():
 def test_editors_group_has_exactly_the_curation_permissions():
     group = Group.objects.get(name="Editors")
     have = set(group.permissions.values_list("content_type__app_label", "codename"))
-    assert have == set(migration.codenames()) | set(merge_migration.codenames())
+    assert have == (
+        set(migration.codenames())
+        | set(merge_migration.codenames())
+        | set(suggestion_migration.codenames())
+    )
     codenames = {codename for _, codename in have}
     assert "change_claim" in codenames and "change_articleinitiative" in codenames
     # Nothing editors must not do: delete content or decisions, manage people.

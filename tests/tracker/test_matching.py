@@ -90,3 +90,43 @@ def test_keyword_counter_counts_whole_words_in_any_case():
     counter = KeywordCounter(["stockpile", "price floor"])
     counts = counter.count("Stockpile, stockpiles, STOCKPILE; price floors and a price-floor.")
     assert counts == {"stockpile": 2, "price floor": 1}
+
+
+def test_a_brand_in_mixed_case_matches_whatever_its_inner_capitals():
+    matcher = Matcher([Term("REAlloys", ENTITY, 1), Term("AltynGroup Holdings", ENTITY, 2)])
+    text = "REalloys, ReAlloys, REALLOYS and REAlloys; Altyngroup Holdings; realloys; altyngroup"
+    assert [(h.text, h.terms[0].target) for h in matcher.find(text)] == [
+        ("REalloys", 1),
+        ("ReAlloys", 1),
+        ("REALLOYS", 1),
+        ("REAlloys", 1),
+        ("Altyngroup Holdings", 2),
+    ]
+
+
+def test_short_acronyms_keep_their_case_rules():
+    matcher = Matcher([Term("IT", ENTITY, 1), Term("MP", ENTITY, 2), US, DOD])
+    assert [h.text for h in matcher.find("it is up to us, mp, Mp, Dod, DOD; IT and MP and US")] == [
+        "IT",
+        "MP",
+        "US",
+    ]
+
+
+def test_a_country_before_a_currency_word_names_the_currency():
+    canada = Term("Canada", ENTITY, 30)
+    matcher = Matcher([US, US_DOTS, CHINA, canada, Term("United States", ENTITY, 10)])
+    text = (
+        "Prices in U.S. dollars, a US-dollar peg, United States dollar bonds, 40 US cents, "
+        "the Canada Dollar and US$5; China yuan."
+    )
+    assert matcher.find(text) == []
+    assert [h.text for h in matcher.find("The U.S. won the bid and China said so.")] == [
+        "U.S.",
+        "China",
+    ]
+
+
+def test_a_number_word_before_a_currency_word_is_still_a_number():
+    matcher = Matcher([Term("twelve", "number", 12)])
+    assert [h.text for h in matcher.find("twelve dollars")] == ["twelve"]

@@ -52,7 +52,7 @@ class EntityViewSet(PartnerViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
     queryset = Entity.objects.prefetch_related(
-        Prefetch("aliases", EntityAlias.objects.only("id", "entity_id", "text"))
+        Prefetch("aliases", EntityAlias.objects.public().only("id", "entity_id", "text"))
     )
 
     @extend_schema(responses={200: EntitySerializer, 301: MERGED}, parameters=[LOCATION])
@@ -96,7 +96,7 @@ class InitiativeViewSet(PartnerViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
     queryset = Initiative.objects.prefetch_related(
-        Prefetch("aliases", InitiativeAlias.objects.only("id", "initiative_id", "text")),
+        Prefetch("aliases", InitiativeAlias.objects.public().only("id", "initiative_id", "text")),
         Prefetch(
             "sponsorships",
             InitiativeSponsor.objects.select_related("entity").only(

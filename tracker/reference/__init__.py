@@ -7,7 +7,10 @@ Format, one JSON file per kind:
 
 - ``entities.json``: ``slug``, ``name``, ``kind`` (see ``Entity.Kind``), ``description``,
   optional ``country`` (ISO code), ``website``, ``wikidata_id``, ``aliases`` (strings, or
-  ``{"text": ..., "exact": true}``).
+  ``{"text": ..., "exact": true, "kind": "name" | "misspelling", "note": ...}``: a misspelling
+  is matched but never shown to readers, and a note is for editors only, never public), and
+  ``former_names`` (names the entity went by before a rename or merger; matched as aliases,
+  shown to readers as "formerly").
 - ``initiatives.json``: ``slug``, ``name``, ``kind``, ``status``, ``summary``, optional
   ``acronym``, ``official_url``, ``announced_on``/``launched_on``/``ended_on`` (ISO dates),
   ``aliases``, ``patterns`` (regexes for unnamed references), ``sponsors``
