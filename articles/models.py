@@ -226,7 +226,9 @@ class Article(models.Model):
     def tags(self) -> list[str]:
         """The categories every feed gave this post, in first-seen order, without repeats."""
         seen: dict[str, None] = {}
-        for link in self.feed_links.all():
+        # Sorted here, not by the query: a prefetch gives the links in whatever order the
+        # database returns them.
+        for link in sorted(self.feed_links.all(), key=lambda link: link.pk):
             seen.update(dict.fromkeys(link.categories))
         return list(seen)
 
