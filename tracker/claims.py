@@ -93,8 +93,12 @@ FORECAST, TARGET = "forecast", "target"
 
 # A number that does not continue a word or another number ("Q1", "₁₇", "10.1038/s4..." are
 # not figures). Starting with a plain character class lets the regex engine skip to digits fast.
-_NUMBER = re.compile(r"[0-9](?<![\w.,][0-9])(?:[0-9]|,(?=[0-9]{3}(?![0-9]))|\.(?=[0-9]))*")
-_NUM = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+# Thousands may be grouped with commas or (European style) non-breaking or thin spaces.
+_NUMBER = re.compile(
+    r"[0-9](?<![\w.,][0-9])(?:[0-9]|[,\u00a0\u202f\u2009](?=[0-9]{3}(?![0-9]))|\.(?=[0-9]))*"
+)
+_NUM = r"[0-9]{1,3}(?:[,\u00a0\u202f\u2009][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+_GROUPING = str.maketrans("", "", ",\u00a0\u202f\u2009")
 _ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -109,7 +113,7 @@ _SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 # Fractions read as shares ("two-thirds of", "a quarter of", "half of"): word -> denominator.
 FRACTION_WORDS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-    "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
 }  # fmt: skip
 # Every word a number written in words is made of, with its value (a fraction word: its
 # denominator). The matcher finds them in its one pass (``lexicon``) and extraction hands
@@ -240,11 +244,11 @@ _RANGE_TAIL = (
 )
 _MULTIPLIERS = {
     "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "b": 9,
-    "trillion": 12, "tn": 12, "t": 12,
+    "trillion": 12, "tn": 12, "trn": 12, "t": 12,
 }  # fmt: skip
 # Whole words may run into the next word ("$8.6 billionwith" in a real post); letters may not.
 _MONEY_MULT = (
-    r"(?:(?:\s|-)?(?P<mult>(?i:trillion|billion|million|thousand)|(?i:tn|bn|mn)\b|[kKmMbBT]\b))"
+    r"(?:(?:\s|-)?(?P<mult>(?i:trillion|billion|million|thousand)|(?i:trn|tn|bn|mn)\b|[kKmMbBT]\b))"
 )
 _WORD_MULT = r"(?:[\s-](?P<wmult>(?i:trillion|billion|million|thousand))(?![a-z]))"
 
@@ -288,7 +292,7 @@ _LABEL_BEFORE = re.compile(
     r"|tiers?|levels?|forms?|schedules?|annex|paragraphs?|pages?|pp?\.|no\.|nos\.|numbers?|items?"
     r"|figures?|fig\.|tables?|appendix|exhibits?|notes?|footnotes?|volumes?|vol\.|issues?"
     r"|versions?|v\.|units?|blocks?|lots?|rounds?|routes?|highways?|gates?|platforms?|models?"
-    r"|series|week|day|quarter|aged?|decree|law|order|resolution|circular|top|grade|class|type"
+    r"|series|week|day|quarter|aged?|scope|category|categories|gen|generation|decree|law|order|resolution|circular|top|grade|class|type"
     r"|january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?)"
     r"\s?#?\s?\Z"
@@ -318,7 +322,7 @@ _UNIT_AFTER = re.compile(
     r"|\s?(?P<pct>%|(?i:percent|per\s+cent|pct)\b)"
     r"|[\s-]?(?P<power>MW|GW|TW|(?i:megawatts?|gigawatts?|terawatts?))\b"
     r"|\s?(?P<ppm>ppm)\b"
-    r"|\s?(?:(?P<mass_mult>(?i:million|thousand|billion))[\s-])?"
+    r"|[\s-]?(?:(?P<mass_mult>(?i:million|thousand|billion))[\s-])?"
     r"(?:(?P<rate_unit>ktpa|Mtpa|tpa|tpy|t/yr|t/y|t/a)\b"
     r"|(?P<mass_unit>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?|tons?|kilotonnes?|kilograms?)"
     r"|kt|Mt|kg|t)\b)"
@@ -364,13 +368,14 @@ _MEASURE_NOUNS = frozenset(
     " kilowatt-hour megawatt-hour".split()
 )
 _TIME_ADJECTIVE = re.compile(r"\s(?i:year|month|week|day|hour)\b(?!')")
+_OLD = re.compile(r"[\s-]old\b")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _SPACES = re.compile(r"\s+")
 
 
 def _number(text: str) -> Decimal:
     if text[0].isdigit():
-        return Decimal(text.replace(",", ""))
+        return Decimal(text.translate(_GROUPING))
     return _cardinal_value(text)
 
 
@@ -503,6 +508,8 @@ def _read_count(text: str, start: int, end: int):
         return None  # "90 kilometers", "80 grams": a measure in a unit the tracker does not keep
     if _TIME_ADJECTIVE.match(text, tail.start("words")):
         return None  # "a 10 year development timeline"
+    if noun == "year" and _OLD.match(text, finish):
+        return None  # "80 years old": an age
     per, finish = _per(text, finish)
     return start, finish, _exponent(tail.group("cmult")), 1, COUNT, per, noun, tail
 

@@ -50,9 +50,28 @@ def reading(figure: Figure) -> tuple:
         ("half of all separation plants", (D(50), None, "percent", "", "")),
         ("one-fifth of demand", (D(20), None, "percent", "", "")),
         ("three quarters of the deposits", (D(75), None, "percent", "", "")),
+        ("a fourth of refining", (D(25), None, "percent", "", "")),
     ],
 )
 def test_numbers_in_words_and_fractions(text, expected):
+    assert reading(only(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a $2.5trn stimulus", (D("2.5e12"), None, "USD", "", "")),
+        ("a $1.2-billion loan", (D("1.2e9"), None, "USD", "", "")),
+        ("A$500m for the plant", (D("5e8"), None, "AUD", "", "")),
+        ("RMB 3 billion in subsidies", (D("3e9"), None, "CNY", "", "")),
+        ("10 billion yuan", (D("1e10"), None, "CNY", "", "")),
+        ("500 million Canadian dollars", (D("5e8"), None, "CAD", "", "")),
+        ("50\u00a0000 tonnes of ore", (D(50000), None, "t", "", "")),
+        ("a 1,000-tonne plant", (D(1000), None, "t", "", "")),
+        ("5 Mt of ore", (D("5e6"), None, "t", "", "")),
+    ],
+)
+def test_currencies_and_magnitudes(text, expected):
     assert reading(only(text)) == expected
 
 
@@ -180,6 +199,10 @@ def test_bounds_are_normalized(text, bound):
         "500 million Hong Kong dollars",
         "5 million pounds of uranium",
         "90 kilometers of range",
+        "Scope 3 emissions",
+        "the founder, 80 years old, retired",
+        "a G7 summit and COP28 talks",
+        "in the 1990s",
     ],
 )
 def test_labels_dates_and_names_are_not_figures(text):
