@@ -259,6 +259,7 @@ _CURRENCY_SIGNS = {
     "¥": CNY, "cny": CNY, "rmb": CNY, "yuan": CNY, "renminbi": CNY,
     "a$": AUD, "aud": AUD, "c$": CAD, "cad": CAD, "australian": AUD, "canadian": CAD,
 }  # fmt: skip
+_YEN = re.compile(r"\b(?:Japan|Japanese|yen|JPY)\b")
 _CURRENCY_ENDS = frozenset("$€£¥DRPYB")  # the last characters of the signs and codes below
 _CURRENCY_BEFORE = re.compile(
     r"(?:US\$|U\.S\.\s?\$|[AC]\$|[$€£¥]|(?<![A-Za-z])(?:USD|EUR|GBP|CNY|RMB|AUD|CAD))\s?\Z"
@@ -306,8 +307,10 @@ _PER_WORDS = {
     "year": "yr", "yr": "yr", "annum": "yr", "y": "yr", "month": "month", "day": "day",
     "week": "week", "annually": "yr", "yearly": "yr", "monthly": "month", "daily": "day",
 }  # fmt: skip
+# "a year earlier" dates a figure, it is no rate.
 _PER = re.compile(
-    r"(?:\s?/\s?|\s(?:per|a|an|each|every)\s)(?P<per>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?"
+    r"(?:\s?/\s?|\s(?:per|a|an|each|every)\s(?!\w+\s+(?i:earlier|ago|before|later|prior)\b))"
+    r"(?P<per>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?"
     r"|tons?|kilograms?|kilos?|pounds?|ounces?|megawatt[\s-]hours?|shares?|units?|barrels?"
     r"|year|annum|month|day|week)|kg|lbs?|oz|MWh|kWh|bbl|t|yr|y|Mt)\b"
     r"|\s(?P<adverb>(?i:annually|yearly|monthly|daily))\b"
@@ -419,6 +422,8 @@ def _counted(text: str, start: int, end: int) -> tuple[str, int] | None:
             return _IRREGULAR_PLURALS[word], finish
         if word and word not in _COUNT_STOPS and _plural(word):
             noun = _singular(word.rsplit("-", 1)[-1])
+            if sum(char.isupper() for char in stripped) > 1:
+                noun = stripped[:-1]  # an acronym keeps its case: "EVs" counts EV
             found = _COMPOUND_HEADS.get(previous, noun), finish
         elif found is not None or not word or word in _COUNT_STOPS:
             break
@@ -451,6 +456,12 @@ def _read(text: str, start: int, end: int):
     if currency is not None:
         tail = _MONEY_TAIL.match(text, end)
         unit = _CURRENCY_SIGNS[_SPACES.sub("", currency.group()).lower()]
+        if (
+            unit == CNY
+            and currency.group()[0] == "¥"
+            and _YEN.search(text, max(0, start - 200), end + 200)
+        ):
+            return None  # "¥" in Japanese news is yen, which the tracker has no unit for
         per, finish = _per(text, tail.end())
         return currency.start(), finish, _exponent(tail.group("mult")), 1, unit, per, "", tail
     tail = _UNIT_AFTER.match(text, end)
@@ -656,6 +667,7 @@ _NOUN_BEFORE = re.compile(
     r"unverified|unsubstantiated|competing|rival|territorial|insurance|patent|legal|his|"
     r"and|or)\s+\Z|[0-9]\s+\Z|[A-Za-z]-[0-9]+\s+\Z"
 )
+_THE_BEFORE = re.compile(r"(?<![\w-])(?i:the)\s+\Z")
 _NOUN_AFTER = re.compile(
     r"\s+(?i:were|are|have|had|has|of|about|against|by|made|process|court|remain|range|"
     r"regarding|surrounding|and|or|need|must|should|could|would)\b"
@@ -687,10 +699,10 @@ def is_attribution_cue(text: str, start: int, end: int) -> bool:
         return True
     if cue == "according to":
         return not _ACCORDING_NOT.match(text, end)
+    if cue in ("says", "said"):
+        return not _THE_BEFORE.search(before)  # not "the said company"
     if _NOUN_BEFORE.search(before):
         return False
-    if cue in ("says", "said"):
-        return True
     if _NOUN_AFTER.match(text, end):
         return False
     if _VERB_AFTER.match(text, end):
@@ -780,7 +792,8 @@ _MEASURES = _vocabulary({
     "equity": "equity",
     "revenue": "revenue revenues sales turnover",
     "profit": "profit profits earnings",
-    "valuation": "valuation valued worth",
+    "valuation": "valuation valued values worth",
+    "award": "award awards awarded",
     "price": "price prices priced pricing",
     "cost": "cost costs",
     "capex": "capex",
@@ -860,11 +873,13 @@ _PAST_WORDS = frozenset(
     "had was were did reached rose fell hit grew totaled totalled exceeded surpassed topped"
     " achieved delivered installed".split()
 )
+_ASIDE = re.compile(r",\s+(?:which|who|whose|according\s+to)\b")
 _MAY = re.compile(r"\bmay\b")  # the verb, not the month
 # A year, then what comes before it says which part of it and whether "by" it.
 _YEAR_IN = re.compile(r"[12](?<![\w.,][12])(?:9|0)[0-9]{2}(?![\w])(?!/[0-9]{3})")
 _PERIOD_BEFORE = re.compile(
-    r"(?:(?P<by>(?i:by)\s+(?:(?i:the\s+end\s+of|year[\s-]end|end[\s-]of|end)[\s-]?)?)"
+    r"(?:(?P<by>(?i:by)\s+(?:(?i:the\s+end\s+of|year[\s-]end|end[\s-]of|end)[\s-]?)?"
+    r"(?:(?i:fiscal\s+|FY\s?))?)"
     r"|(?P<q>Q[1-4]|H[12])\s?"
     r"|(?P<qword>(?i:first|second|third|fourth))\s+(?P<qkind>(?i:quarter|half))\s+(?i:of\s+)?"
     r"|(?P<month>(?i:january|february|march|april|may|june|july|august|september|october"
@@ -887,6 +902,10 @@ def describe(
     without it "by <year>" reads as a forecast unless the clause is in the past tense.
     """
     measure = _measure(text, figure, clause_start, clause_end)
+    # An aside after the figure (", which forecasts ...", ", according to ...") has its own
+    # tense and dates.
+    aside = _ASIDE.search(text, figure.end, clause_end)
+    clause_end = aside.start() if aside else clause_end
     period = _period(text, figure, clause_start, clause_end)
     clause = text[clause_start:clause_end]
     words = _WORD.findall(clause.lower())

@@ -119,6 +119,8 @@ def test_ranges_keep_both_ends(text, expected):
         ("$1.25 per share", (D("1.25"), None, "USD", "share", "")),
         ("40 trucks a day", (D(40), None, "count", "day", "truck")),
         ("800 kg of dysprosium", (D("0.8"), None, "t", "", "")),
+        ("1,684 tonnes a year earlier", (D(1684), None, "t", "", "")),
+        ("sales of $3 billion a month ago", (D("3e9"), None, "USD", "", "")),
     ],
 )
 def test_rates_and_unit_prices_keep_their_denominator(text, expected):
@@ -141,6 +143,7 @@ def test_rates_and_unit_prices_keep_their_denominator(text, expected):
         ("17 rare earths", "rare earth"),
         ("2 percentage points", "percentage point"),
         ("1,200 U.S. jobs", "job"),
+        ("1 million EVs a year", "EV"),
     ],
 )
 def test_counts_of_any_plural_noun(text, counted):
@@ -203,6 +206,7 @@ def test_bounds_are_normalized(text, bound):
         "the founder, 80 years old, retired",
         "a G7 summit and COP28 talks",
         "in the 1990s",
+        "Japan's agency pledged ¥20 billion.",
     ],
 )
 def test_labels_dates_and_names_are_not_figures(text):
@@ -305,6 +309,7 @@ def test_a_figure_takes_no_measure_from_another_figures_noun():
         ("Output should reach 5,000 tonnes by the end of 2027.", "by 2027"),
         ("A credit line of $250 million by year-end 2026.", "by 2026"),
         ("Output reached 5,000 tonnes.", ""),
+        ("It expects 10,500 tonnes per annum by fiscal 2027.", "by 2027"),
     ],
 )
 def test_period(text, period):
@@ -325,6 +330,7 @@ def test_period(text, period):
         ("By 2024 output had reached 5,000 tonnes.", ""),
         ("In May 2025 output reached 5,000 tonnes.", ""),
         ("Project Alpha shipped 5,000 tonnes.", ""),
+        ("It made 90% of magnets, according to a body which forecasts more by 2040.", ""),
     ],
 )
 def test_outlook(text, outlook):
@@ -375,6 +381,7 @@ def cue(text: str, word: str) -> bool:
         ("Output doubled, she says.", "says", True),
         ("Output doubled, according to the ministry.", "according to", True),
         ("Output reportedly doubled.", "reportedly", True),
+        ("Output rose, and said it would rise again.", "said", True),
         ("Reviewing F-35 radar claims", "claims", False),
         ("The claims were withdrawn.", "claims", False),
         ("Such claims are hard to verify.", "claims", False),
