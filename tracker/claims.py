@@ -801,7 +801,7 @@ _MEASURES = _vocabulary({
     "spending": "spending spend spends spent",
     "deal": "deal deals contract contracts agreement offtake",
     "trade": "trade",
-    "stockpile": "stockpile stockpiles stockpiling stockpiled reserve",
+    "stockpile": "stockpile stockpiles stockpiling stockpiled",
     "tariff": "tariff tariffs duty duties levy",
     "tax": "tax taxes",
     "stake": "stake stakes interest",
@@ -873,7 +873,7 @@ _PAST_WORDS = frozenset(
     "had was were did reached rose fell hit grew totaled totalled exceeded surpassed topped"
     " achieved delivered installed".split()
 )
-_ASIDE = re.compile(r",\s+(?:which|who|whose|according\s+to)\b")
+_ASIDE = re.compile(r",\s+(?:according\s+to\b|[^,;]*?\b(?:which|who|whose|that)\s)")
 _MAY = re.compile(r"\bmay\b")  # the verb, not the month
 # A year, then what comes before it says which part of it and whether "by" it.
 _YEAR_IN = re.compile(r"[12](?<![\w.,][12])(?:9|0)[0-9]{2}(?![\w])(?!/[0-9]{3})")
@@ -902,8 +902,8 @@ def describe(
     without it "by <year>" reads as a forecast unless the clause is in the past tense.
     """
     measure = _measure(text, figure, clause_start, clause_end)
-    # An aside after the figure (", which forecasts ...", ", according to ...") has its own
-    # tense and dates.
+    # An aside after the figure has its own tense and dates: ", which forecasts ...", ",
+    # according to ...", ", a partnership that will buy ...".
     aside = _ASIDE.search(text, figure.end, clause_end)
     clause_end = aside.start() if aside else clause_end
     period = _period(text, figure, clause_start, clause_end)

@@ -331,6 +331,7 @@ def test_period(text, period):
         ("In May 2025 output reached 5,000 tonnes.", ""),
         ("Project Alpha shipped 5,000 tonnes.", ""),
         ("It made 90% of magnets, according to a body which forecasts more by 2040.", ""),
+        ("EXIM lent $10 billion to Vault, a partnership that will buy minerals.", ""),
     ],
 )
 def test_outlook(text, outlook):
