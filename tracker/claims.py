@@ -815,7 +815,9 @@ _MEASURES = _vocabulary({
     "decline": "decline declined declines fell fall falls drop dropped drops plunged slumped"
     " reduction reductions cut cuts lower less fewer cheaper",
 })  # fmt: skip
-_STAGES_AND_MEASURES = {**_STAGES, **_MEASURES}
+# An amount is never a change: "rose to $5 billion" says nothing of what rose.
+_AMOUNTS = {word: label for word, label in _MEASURES.items() if label not in ("growth", "decline")}
+_STAGES_AND_MEASURES = {**_STAGES, **_AMOUNTS}
 _COMPOUNDS = {
     ("private", "capital"): "private capital",
     ("price", "floor"): "price floor",
@@ -829,6 +831,10 @@ _COMPOUNDS = {
 }
 # A share of something ("90% control of processing", "a 70% share of cobalt supply").
 _SHARE_NOUNS = frozenset("share control dominance grip hold".split())
+_CHANGE_WORDS = frozenset(
+    "to from by up down rose fell grew increased decreased climbed dropped jumped declined"
+    " surged slipped".split()
+)
 _CHANGE_BEFORE = {"up": "growth", "down": "decline", "by": ""}
 # Money that comes in large amounts: a figure with no magnitude for one is a typo.
 _LARGE_MONEY = frozenset(
@@ -975,12 +981,19 @@ def _after(text: str, figure: Figure, clause_end: int) -> tuple[str, list[str], 
 
 
 def _before(text: str, figure: Figure, clause_start: int) -> list[str]:
-    """Up to six words before the figure, nearest first, back to punctuation or another number."""
+    """Up to six words before the figure, nearest first, back to punctuation or another number.
+
+    After a change ("revenue rose 42% to A$201 million", "exports fell from 900 to 700
+    tonnes") the words go on past the number of the change, which says what changed.
+    """
     start = max(clause_start, figure.start - 80)
     cut = start
     for cut_match in _BEFORE_END.finditer(text, start, figure.start):
         cut = cut_match.end()
-    return _tokens(text, cut, figure.start)[::-1][:6]
+    words = _tokens(text, cut, figure.start)[::-1][:6]
+    if words[:1] == ["to"] and cut > start and not _PHRASE_END.search(text, start, figure.start):
+        words = [w for w in _tokens(text, start, figure.start)[::-1] if w not in _CHANGE_WORDS]
+    return words[:6]
 
 
 def _named(words: list[str], vocabulary: dict[str, str], *, reverse: bool = False) -> str:
@@ -1021,8 +1034,8 @@ def _measure(text: str, figure: Figure, clause_start: int, clause_end: int) -> s
     if figure.unit in CURRENCIES:
         found = ""
         if preposition in ("", "in", "for", "of"):
-            found = _named(phrase, _MEASURES)
-        found = found or _named(before, _MEASURES, reverse=True)
+            found = _named(phrase, _AMOUNTS)
+        found = found or _named(before, _AMOUNTS, reverse=True)
         if figure.per in _MASS_PER and found not in ("price", "cost", "revenue", "price floor"):
             return "price"
         return found
@@ -1061,8 +1074,12 @@ def _percent_measure(
             return _CHANGE_BEFORE[before[0]]
         if found := _named(before[:3], _MEASURES, reverse=True):
             return found  # "tariffs of 25%", "rose 5%"
-        if "share" in before[:3]:  # "its refining share is 90%"
-            return _share(before[before.index("share") + 1 :][:2], [])
+        if "share" in before:  # "its refining share is 90%", "its share of refining is 90%"
+            index = before.index("share")
+            between = before[:index][::-1]
+            if between[:1] == ["of"]:
+                return _share(between[1:], [])
+            return _share(before[index + 1 :][:2], [])
     return ""
 
 

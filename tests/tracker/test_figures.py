@@ -259,6 +259,9 @@ def context(text: str, index: int = 0):
         ("Beijing has 60% of mining.", "share of mining"),
         ("China produces 90% of global magnet output.", "share of magnet production"),
         ("Its refining share is 88%.", "share of refining"),
+        ("China's share of global refining is 90%.", "share of refining"),
+        ("Quarterly revenue rose to A$201 million.", "revenue"),
+        ("Exports fell from 900 to 700 tonnes.", "exports"),
         ("Renewables are 47% of installed capacity.", "share of capacity"),
         ("The bank approved a $10 billion loan.", "loan"),
         ("The bank approved loans of $10 billion.", "loan"),
@@ -284,6 +287,11 @@ def context(text: str, index: int = 0):
 )
 def test_measure_comes_from_the_clause_words(text, measure):
     assert context(text).measure == measure
+
+
+def test_after_a_change_the_amount_measures_what_changed():
+    text = "Quarterly revenue rose 42% to A$201 million."
+    assert (context(text, 0).measure, context(text, 1).measure) == ("growth", "revenue")
 
 
 def test_same_figure_different_measures_differ():
