@@ -284,6 +284,9 @@ _BOUND_WORDS = _alternation(w for w in _BOUNDS if w[0].isalpha() and w != "or mo
 _APPROX_BEFORE = re.compile(
     rf"(?:(?<![\w-])(?P<word>(?i:{_BOUND_WORDS}))\s+)?(?P<sign>[~≈≥≤<>])?\s?\Z"
 )
+_BOUND_SIGNS = "~≈≥≤<>"
+_LAST_WORD = re.compile(r"[A-Za-z]+\Z")
+_BOUND_ENDS = frozenset(phrase.rsplit(" ", 1)[-1] for phrase in _BOUNDS) | set(_BOUND_SIGNS)
 _RANGE_LEAD = re.compile(r"(?<![\w-])(?i:from|between)\s+\Z")
 _BOUND_AFTER = re.compile(r"\+|-?plus\b|\s(?:or|and)\s(?:more|above)\b")
 # Numbers that label rather than measure: "Section 232", "Article 5", "page 10", "No. 3",
@@ -331,9 +334,10 @@ _UNIT_AFTER = re.compile(
     r"|kt|Mt|kg|t)\b)"
     r")"
 )
+_COUNT_HEAD_STOPS = "of|in|and|or|to|for|the|a|an|with|from|by|at|on|as|than|per|is|are|was|were"
 _COUNT_HEAD = re.compile(
     rf"{_RANGE_TAIL}(?P<plus>\+)?(?:[\s-](?P<cmult>(?i:million|billion|thousand))(?![a-z]))?"
-    r"(?P<words>(?:\s[A-Za-z][\w’'&.-]*){1,4})"
+    rf"(?!\s(?i:{_COUNT_HEAD_STOPS})\b)(?P<words>(?:\s[A-Za-z][\w’'&.-]*){{1,4}})"
 )
 _MASS_FACTORS = {
     "t": 1, "tonne": 1, "tonnes": 1, "ton": 1, "tons": 1, "metric ton": 1, "metric tons": 1,
@@ -538,6 +542,15 @@ def _number_words(text: str) -> list[tuple[int, int]]:
 
 def _lead(text: str, begin: int) -> tuple[int, str]:
     """Where a figure begins with its lead-in ("up to", "~"), and the bound that lead-in sets."""
+    if not begin:
+        return begin, ""
+    if text[begin - 1] == " ":  # the regex only where the word before can end a lead-in
+        if begin < 2 or text[begin - 2] not in _BOUND_SIGNS:
+            word = _LAST_WORD.search(text, max(0, begin - 16), begin - 1)
+            if word is None or word.group().lower() not in _BOUND_ENDS:
+                return begin, ""
+    elif text[begin - 1] not in _BOUND_SIGNS:
+        return begin, ""
     lead = _APPROX_BEFORE.search(text, max(0, begin - 20), begin)
     if lead is None or not lead.group().strip():
         return begin, ""
@@ -595,7 +608,7 @@ def parse_figures(text: str, number_words: list[tuple[int, int]] | None = None) 
             if value_max <= value:
                 continue  # "5-3" is a score or a date, not a range
         begin, bound = _lead(text, begin)
-        if not bound and tail.groupdict().get("plus"):
+        if not bound and unit not in CURRENCIES and tail.group("plus"):
             bound = MORE_THAN
         after = _BOUND_AFTER.match(text, finish)
         if after is not None and not bound:
@@ -916,7 +929,7 @@ def describe(
     clause = text[clause_start:clause_end]
     words = _WORD.findall(clause.lower())
     present = set(words)
-    pairs = set(zip(words, words[1:], strict=False))
+    pairs = set(zip(words, words[1:], strict=False)) if "to" in present else set()
     outlook = ""
     if present & _TARGET_WORDS or pairs & _TARGET_PAIRS:
         outlook = TARGET
@@ -958,7 +971,7 @@ def _period(text: str, figure: Figure, start: int, end: int) -> str:
 
 
 def _tokens(text: str, start: int, end: int) -> list[str]:
-    return [match.group().lower().replace("’", "'") for match in _WORD.finditer(text, start, end)]
+    return _WORD.findall(text[start:end].lower().replace("’", "'"))
 
 
 def _after(text: str, figure: Figure, clause_end: int) -> tuple[str, list[str], list[str]]:

@@ -157,6 +157,7 @@ def test_counts_of_any_plural_noun(text, counted):
         ("up to $10 billion", "up to"),
         ("as much as $3 billion", "up to"),
         ("about 90%", "about"),
+        ("dominant—roughly 70% of mining", "about"),
         ("roughly 300 GW", "about"),
         ("~8%", "about"),
         ("an estimated 40 mines", "about"),
