@@ -285,8 +285,9 @@ _APPROX_BEFORE = re.compile(
     rf"(?:(?<![\w-])(?P<word>(?i:{_BOUND_WORDS}))\s+)?(?P<sign>[~≈≥≤<>])?\s?\Z"
 )
 _BOUND_SIGNS = "~≈≥≤<>"
-_LAST_WORD = re.compile(r"[A-Za-z]+\Z")
-_BOUND_ENDS = frozenset(phrase.rsplit(" ", 1)[-1] for phrase in _BOUNDS) | set(_BOUND_SIGNS)
+_LAST_WORDS = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\Z")
+# The last word of a one-word lead-in, the last two of a longer one ("much as", "excess of").
+_BOUND_ENDS = frozenset(" ".join(phrase.split()[-2:]) for phrase in _BOUNDS) | set(_BOUND_SIGNS)
 _RANGE_LEAD = re.compile(r"(?<![\w-])(?i:from|between)\s+\Z")
 _BOUND_AFTER = re.compile(r"\+|-?plus\b|\s(?:or|and)\s(?:more|above)\b")
 # Numbers that label rather than measure: "Section 232", "Article 5", "page 10", "No. 3",
@@ -546,8 +547,13 @@ def _lead(text: str, begin: int) -> tuple[int, str]:
         return begin, ""
     if text[begin - 1] == " ":  # the regex only where the word before can end a lead-in
         if begin < 2 or text[begin - 2] not in _BOUND_SIGNS:
-            word = _LAST_WORD.search(text, max(0, begin - 16), begin - 1)
-            if word is None or word.group().lower() not in _BOUND_ENDS:
+            words = _LAST_WORDS.search(text, max(0, begin - 24), begin - 1)
+            if words is None:
+                return begin, ""
+            last = words.group(2).lower()
+            if last not in _BOUND_ENDS and f"{(words.group(1) or '').lower()} {last}" not in (
+                _BOUND_ENDS
+            ):
                 return begin, ""
     elif text[begin - 1] not in _BOUND_SIGNS:
         return begin, ""
@@ -866,7 +872,9 @@ _PHRASE_STOPS = frozenset(
 _PREPOSITIONS = frozenset({"of", "in", "for", "on", "worth"})
 # Punctuation ends a phrase; a period only after a lowercase word ("U.S." does not).
 _PHRASE_END = re.compile(r"[,;:()\[\]!?—]|(?<![A-Z])\.(?:\s|\Z)|\s–\s")
-_BEFORE_END = re.compile(r"[,;:()\[\]!?—0-9$€£¥%]|(?<![A-Z])\.(?:\s|\Z)|\s–\s")
+# Up to the last punctuation mark or number before a figure, in one match (greedy, from the
+# end back).
+_LAST_CUT = re.compile(r"(?s:.*)(?:[,;:()\[\]!?—0-9$€£¥%]|(?<![A-Z])\.(?:\s|\Z)|\s–\s)")
 _DETERMINERS = frozenset("the a an its their his her this these those our".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 # Outlook cues, matched on the clause's lowercased words (one pass, then set lookups).
@@ -1000,9 +1008,8 @@ def _before(text: str, figure: Figure, clause_start: int) -> list[str]:
     tonnes") the words go on past the number of the change, which says what changed.
     """
     start = max(clause_start, figure.start - 80)
-    cut = start
-    for cut_match in _BEFORE_END.finditer(text, start, figure.start):
-        cut = cut_match.end()
+    last = _LAST_CUT.match(text, start, figure.start)
+    cut = last.end() if last else start
     words = _tokens(text, cut, figure.start)[::-1][:6]
     if words[:1] == ["to"] and cut > start and not _PHRASE_END.search(text, start, figure.start):
         words = [w for w in _tokens(text, start, figure.start)[::-1] if w not in _CHANGE_WORDS]
