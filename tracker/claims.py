@@ -250,7 +250,7 @@ _MULTIPLIERS = {
 _MONEY_MULT = (
     r"(?:(?:\s|-)?(?P<mult>(?i:trillion|billion|million|thousand)|(?i:trn|tn|bn|mn)\b|[kKmMbBT]\b))"
 )
-_WORD_MULT = r"(?:[\s-](?P<wmult>(?i:trillion|billion|million|thousand))(?![a-z]))"
+_WORD_MULT = r"(?:[\s-]?(?P<wmult>(?i:trillion|billion|million|thousand))(?![a-z]))"
 
 _CURRENCY_SIGNS = {
     "us$": USD, "u.s.$": USD, "$": USD, "usd": USD, "dollars": USD, "dollar": USD,
@@ -337,7 +337,7 @@ _UNIT_AFTER = re.compile(
 )
 _COUNT_HEAD_STOPS = "of|in|and|or|to|for|the|a|an|with|from|by|at|on|as|than|per|is|are|was|were"
 _COUNT_HEAD = re.compile(
-    rf"{_RANGE_TAIL}(?P<plus>\+)?(?:[\s-](?P<cmult>(?i:million|billion|thousand))(?![a-z]))?"
+    rf"{_RANGE_TAIL}(?P<plus>\+)?(?:[\s-]?(?P<cmult>(?i:million|billion|thousand))(?![a-z]))?"
     rf"(?!\s(?i:{_COUNT_HEAD_STOPS})\b)(?P<words>(?:\s[A-Za-z][\w’'&.-]*){{1,4}})"
 )
 _MASS_FACTORS = {
@@ -518,7 +518,7 @@ def _read_count(text: str, start: int, end: int):
     noun, finish = found
     if _LABEL_BEFORE.search(text, max(0, start - 12), start):
         return None  # "Section 232 tariffs", "Article 5 members"
-    if _number(text[start:end]) < (2 if text[start].isalpha() else 1):
+    if not tail.group("cmult") and _number(text[start:end]) < (2 if text[start].isalpha() else 1):
         return None  # "one analyst", "zero emissions", "0 matters": not a count to check
     if noun in _MEASURE_NOUNS:
         return None  # "90 kilometers", "80 grams": a measure in a unit the tracker does not keep

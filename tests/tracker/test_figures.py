@@ -41,6 +41,8 @@ def reading(figure: Figure) -> tuple:
         ("a dozen refiners", (D(12), None, "count", "", "refiner")),
         ("two dozen mines", (D(24), None, "count", "", "mine")),
         ("a million tonnes of ore", (D("1e6"), None, "t", "", "")),
+        ("a million households", (D("1e6"), None, "count", "", "household")),
+        ("a billion dollars", (D("1e9"), None, "USD", "", "")),
         ("three million tonnes", (D("3e6"), None, "t", "", "")),
         ("3.5 million tonnes", (D("3.5e6"), None, "t", "", "")),
         ("five billion euros", (D("5e9"), None, "EUR", "", "")),
