@@ -1050,7 +1050,7 @@ def _measure(text: str, figure: Figure, clause_start: int, clause_end: int) -> s
     preposition, phrase, words = _after(text, figure, clause_end)
     before = _before(text, figure, clause_start)
     if figure.unit == PERCENT:
-        return _percent_measure(text, figure, preposition, phrase, words, before)
+        return _percent_measure(text, figure, clause_start, (preposition, phrase, words), before)
     if figure.unit in CURRENCIES:
         found = ""
         if preposition in ("", "in", "for", "of"):
@@ -1074,8 +1074,9 @@ def _measure(text: str, figure: Figure, clause_start: int, clause_end: int) -> s
 
 
 def _percent_measure(
-    text: str, figure: Figure, preposition: str, phrase: list[str], words: list[str], before
+    text: str, figure: Figure, clause_start: int, after: tuple, before: list[str]
 ) -> str:
+    preposition, phrase, words = after
     if preposition == "of":
         return _share(phrase, before)
     if phrase and phrase[0] in _SHARE_NOUNS and words[len(phrase) : len(phrase) + 1] == ["of"]:
@@ -1100,6 +1101,10 @@ def _percent_measure(
             if between[:1] == ["of"]:
                 return _share(between[1:], [])
             return _share(before[index + 1 :][:2], [])
+    # A stage named earlier in the clause: "In refining, China's grip reaches 90%".
+    earlier = _tokens(text, clause_start, figure.start)[::-1]
+    if any(_STAGES.get(word, "capacity") != "capacity" for word in earlier):
+        return _share([], earlier)
     return ""
 
 

@@ -263,6 +263,7 @@ def context(text: str, index: int = 0):
         ("China produces 90% of global magnet output.", "share of magnet production"),
         ("Its refining share is 88%.", "share of refining"),
         ("China's share of global refining is 90%.", "share of refining"),
+        ("In refining, China's grip reaches 90%.", "share of refining"),
         ("Quarterly revenue rose to A$201 million.", "revenue"),
         ("Exports fell from 900 to 700 tonnes.", "exports"),
         ("Renewables are 47% of installed capacity.", "share of capacity"),
