@@ -93,8 +93,12 @@ FORECAST, TARGET = "forecast", "target"
 
 # A number that does not continue a word or another number ("Q1", "₁₇", "10.1038/s4..." are
 # not figures). Starting with a plain character class lets the regex engine skip to digits fast.
-_NUMBER = re.compile(r"[0-9](?<![\w.,][0-9])(?:[0-9]|,(?=[0-9]{3}(?![0-9]))|\.(?=[0-9]))*")
-_NUM = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+# Thousands may be grouped with commas or (European style) non-breaking or thin spaces.
+_NUMBER = re.compile(
+    r"[0-9](?<![\w.,][0-9])(?:[0-9]|[,\u00a0\u202f\u2009](?=[0-9]{3}(?![0-9]))|\.(?=[0-9]))*"
+)
+_NUM = r"[0-9]{1,3}(?:[,\u00a0\u202f\u2009][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+_GROUPING = str.maketrans("", "", ",\u00a0\u202f\u2009")
 _ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -106,17 +110,18 @@ _TENS = {
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
-# Every word a number written in words is made of; the matcher finds them in its one pass
-# (``lexicon``) and hands their spans to ``parse_figures``, which joins them ("ninety-five",
-# "one hundred and twenty"). Scale words end a number and act as its magnitude.
-WORD_NUMBERS = {
-    **_ONES, **_TENS, "hundred": 100, "dozen": 12,
-    **{word: 10**exponent for word, exponent in _SCALES.items()},
-}  # fmt: skip
 # Fractions read as shares ("two-thirds of", "a quarter of", "half of"): word -> denominator.
 FRACTION_WORDS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-    "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+}  # fmt: skip
+# Every word a number written in words is made of, with its value (a fraction word: its
+# denominator). The matcher finds them in its one pass (``lexicon``) and extraction hands
+# their spans to ``parse_figures``, which joins them ("ninety-five", "one hundred and twenty",
+# "two-thirds"). Scale words end a number and act as its magnitude.
+WORD_NUMBERS = {
+    **_ONES, **_TENS, "hundred": 100, "dozen": 12,
+    **{word: 10**exponent for word, exponent in _SCALES.items()}, **FRACTION_WORDS,
 }  # fmt: skip
 
 
@@ -137,10 +142,30 @@ _CARDINAL_WORDS = (
     rf"|{_SMALL}"
 )
 _CARDINAL = re.compile(rf"(?i:{_CARDINAL_WORDS})(?![\w])")
-_WORD_SCAN = re.compile(
-    rf"\b(?:{_alternation([*WORD_NUMBERS, *FRACTION_WORDS])})\b"
-)  # over lowercased text
-_FRACTION_SCAN = re.compile(rf"(?i:\b(?:{_alternation(FRACTION_WORDS)})\b)")
+
+
+def _trie(words) -> str:
+    """An alternation of words as a trie: the engine tries one branch per letter."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        group = f"(?:{'|'.join(branches)})"
+        return f"{group}?" if "" in node else group
+
+    return emit(root)
+
+
+# Over lowercased text; a match that continues a word ("someone") is dropped in Python, which
+# lets the engine scan for the first letters fast (no word boundary in front).
+_WORD_SCAN = re.compile(rf"{_trie(WORD_NUMBERS)}(?![a-z])")
 _WORD_TOKENS = re.compile(r"[a-z]+")
 # "a quarter of", "two-thirds of", "half of"; not "the first half of 2025", "a quarter of a
 # century".
@@ -148,6 +173,7 @@ _NUMERATOR_BEFORE = re.compile(rf"(?i:(?<![\w-])(a|an|one|{_ONE_TO_NINE})[\s-])\
 _FRACTION_AFTER = re.compile(
     r"\s+of\b(?!\s+(?:a\s+century|the\s+(?:year|decade|century|month)|this\s+year|(?:19|20)[0-9]{2}))"
 )
+_FRACTION_NEXT = re.compile(rf"[\s-](?i:{_alternation(FRACTION_WORDS)})\b")
 _ORDINAL_BEFORE = re.compile(r"(?i:\b(?:first|second|third|fourth|final|last|latter|the)\s)\Z")
 _A_BEFORE = re.compile(r"(?i:(?<![\w-])(?:a|one)\s)\Z")
 
@@ -196,8 +222,8 @@ def _word_anchors(
                 anchors.append((before.start(), start, Decimal(1), 0))
             continue
         found = _CARDINAL.match(text, start)
-        if found is None:
-            continue
+        if found is None or _FRACTION_NEXT.match(text, found.end()):
+            continue  # "three quarters of": the fraction reads it
         begin = start
         if word in ("hundred", "dozen"):
             before = _A_BEFORE.search(text, max(0, start - 4), start)
@@ -218,13 +244,13 @@ _RANGE_TAIL = (
 )
 _MULTIPLIERS = {
     "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "b": 9,
-    "trillion": 12, "tn": 12, "t": 12,
+    "trillion": 12, "tn": 12, "trn": 12, "t": 12,
 }  # fmt: skip
 # Whole words may run into the next word ("$8.6 billionwith" in a real post); letters may not.
 _MONEY_MULT = (
-    r"(?:(?:\s|-)?(?P<mult>(?i:trillion|billion|million|thousand)|(?i:tn|bn|mn)\b|[kKmMbBT]\b))"
+    r"(?:(?:\s|-)?(?P<mult>(?i:trillion|billion|million|thousand)|(?i:trn|tn|bn|mn)\b|[kKmMbBT]\b))"
 )
-_WORD_MULT = r"(?:[\s-](?P<wmult>(?i:trillion|billion|million|thousand))(?![a-z]))"
+_WORD_MULT = r"(?:[\s-]?(?P<wmult>(?i:trillion|billion|million|thousand))(?![a-z]))"
 
 _CURRENCY_SIGNS = {
     "us$": USD, "u.s.$": USD, "$": USD, "usd": USD, "dollars": USD, "dollar": USD,
@@ -233,6 +259,8 @@ _CURRENCY_SIGNS = {
     "¥": CNY, "cny": CNY, "rmb": CNY, "yuan": CNY, "renminbi": CNY,
     "a$": AUD, "aud": AUD, "c$": CAD, "cad": CAD, "australian": AUD, "canadian": CAD,
 }  # fmt: skip
+_YEN = re.compile(r"\b(?:Japan|Japanese|yen|JPY)\b")
+_CURRENCY_ENDS = frozenset("$€£¥DRPYB")  # the last characters of the signs and codes below
 _CURRENCY_BEFORE = re.compile(
     r"(?:US\$|U\.S\.\s?\$|[AC]\$|[$€£¥]|(?<![A-Za-z])(?:USD|EUR|GBP|CNY|RMB|AUD|CAD))\s?\Z"
 )
@@ -256,6 +284,10 @@ _BOUND_WORDS = _alternation(w for w in _BOUNDS if w[0].isalpha() and w != "or mo
 _APPROX_BEFORE = re.compile(
     rf"(?:(?<![\w-])(?P<word>(?i:{_BOUND_WORDS}))\s+)?(?P<sign>[~≈≥≤<>])?\s?\Z"
 )
+_BOUND_SIGNS = "~≈≥≤<>"
+_LAST_WORDS = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\Z")
+# The last word of a one-word lead-in, the last two of a longer one ("much as", "excess of").
+_BOUND_ENDS = frozenset(" ".join(phrase.split()[-2:]) for phrase in _BOUNDS) | set(_BOUND_SIGNS)
 _RANGE_LEAD = re.compile(r"(?<![\w-])(?i:from|between)\s+\Z")
 _BOUND_AFTER = re.compile(r"\+|-?plus\b|\s(?:or|and)\s(?:more|above)\b")
 # Numbers that label rather than measure: "Section 232", "Article 5", "page 10", "No. 3",
@@ -265,7 +297,7 @@ _LABEL_BEFORE = re.compile(
     r"|tiers?|levels?|forms?|schedules?|annex|paragraphs?|pages?|pp?\.|no\.|nos\.|numbers?|items?"
     r"|figures?|fig\.|tables?|appendix|exhibits?|notes?|footnotes?|volumes?|vol\.|issues?"
     r"|versions?|v\.|units?|blocks?|lots?|rounds?|routes?|highways?|gates?|platforms?|models?"
-    r"|series|week|day|quarter|aged?|decree|law|order|resolution|circular|top|grade|class|type"
+    r"|series|week|day|quarter|aged?|scope|category|categories|gen|generation|decree|law|order|resolution|circular|top|grade|class|type"
     r"|january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?)"
     r"\s?#?\s?\Z"
@@ -279,29 +311,34 @@ _PER_WORDS = {
     "year": "yr", "yr": "yr", "annum": "yr", "y": "yr", "month": "month", "day": "day",
     "week": "week", "annually": "yr", "yearly": "yr", "monthly": "month", "daily": "day",
 }  # fmt: skip
+# "a year earlier" dates a figure, it is no rate.
 _PER = re.compile(
-    r"(?:\s?/\s?|\s(?:per|a|an|each|every)\s)(?P<per>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?"
+    r"(?:\s?/\s?|\s(?:per|a|an|each|every)\s(?!\w+\s+(?i:earlier|ago|before|later|prior)\b))"
+    r"(?P<per>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?"
     r"|tons?|kilograms?|kilos?|pounds?|ounces?|megawatt[\s-]hours?|shares?|units?|barrels?"
     r"|year|annum|month|day|week)|kg|lbs?|oz|MWh|kWh|bbl|t|yr|y|Mt)\b"
     r"|\s(?P<adverb>(?i:annually|yearly|monthly|daily))\b"
 )
+# Dollars the tracker has no unit for: not read as US dollars.
+_OTHER_DOLLARS = r"Hong\s+Kong|Singapore|New\s+Zealand|Taiwan|Taiwanese|Jamaican|Namibian"
 _UNIT_AFTER = re.compile(
     rf"{_RANGE_TAIL}(?P<plus>\+)?(?:"
-    rf"{_WORD_MULT}?[\s-](?:(?P<nation>US|U\.S\.|American|Australian|Canadian)\s)?"
+    rf"{_WORD_MULT}?[\s-](?:(?P<nation>US|U\.S\.|American|Australian|Canadian|{_OTHER_DOLLARS})\s)?"
     r"(?P<curword>(?i:dollars?|euros?|pounds\s+sterling|pounds(?!\s+of\b)|yuan|renminbi)"
     r"|USD|EUR|GBP|CNY|RMB)\b"
     r"|\s?(?P<pct>%|(?i:percent|per\s+cent|pct)\b)"
     r"|[\s-]?(?P<power>MW|GW|TW|(?i:megawatts?|gigawatts?|terawatts?))\b"
     r"|\s?(?P<ppm>ppm)\b"
-    r"|\s?(?:(?P<mass_mult>(?i:million|thousand|billion))[\s-])?"
+    r"|[\s-]?(?:(?P<mass_mult>(?i:million|thousand|billion))[\s-])?"
     r"(?:(?P<rate_unit>ktpa|Mtpa|tpa|tpy|t/yr|t/y|t/a)\b"
     r"|(?P<mass_unit>(?i:metric\s+tonnes?|metric\s+tons?|tonnes?|tons?|kilotonnes?|kilograms?)"
     r"|kt|Mt|kg|t)\b)"
     r")"
 )
+_COUNT_HEAD_STOPS = "of|in|and|or|to|for|the|a|an|with|from|by|at|on|as|than|per|is|are|was|were"
 _COUNT_HEAD = re.compile(
-    rf"{_RANGE_TAIL}(?P<plus>\+)?(?:[\s-](?P<cmult>(?i:million|billion|thousand))(?![a-z]))?"
-    r"(?P<words>(?:\s[A-Za-z][\w’'&.-]*){1,4})"
+    rf"{_RANGE_TAIL}(?P<plus>\+)?(?:[\s-]?(?P<cmult>(?i:million|billion|thousand))(?![a-z]))?"
+    rf"(?!\s(?i:{_COUNT_HEAD_STOPS})\b)(?P<words>(?:\s[A-Za-z][\w’'&.-]*){{1,4}})"
 )
 _MASS_FACTORS = {
     "t": 1, "tonne": 1, "tonnes": 1, "ton": 1, "tons": 1, "metric ton": 1, "metric tons": 1,
@@ -332,13 +369,21 @@ _IRREGULAR_PLURALS = {
 }  # fmt: skip
 # A noun counted only as part of a two-word name: "17 rare earths", "5 percentage points".
 _COMPOUND_HEADS = {"rare": "rare earth", "percentage": "percentage point", "basis": "basis point"}
+# Units of measure the tracker keeps no unit for: never counted as things.
+_MEASURE_NOUNS = frozenset(
+    "gram kilometer kilometre km mile meter metre hectare acre liter litre gallon barrel"
+    " foot feet inch degree square cubic ounce pound second minute hour watt kilowatt"
+    " kilowatt-hour megawatt-hour".split()
+)
+_TIME_ADJECTIVE = re.compile(r"\s(?i:year|month|week|day|hour)\b(?!')")
+_OLD = re.compile(r"[\s-]old\b")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _SPACES = re.compile(r"\s+")
 
 
 def _number(text: str) -> Decimal:
     if text[0].isdigit():
-        return Decimal(text.replace(",", ""))
+        return Decimal(text.translate(_GROUPING))
     return _cardinal_value(text)
 
 
@@ -359,28 +404,38 @@ def _singular(noun: str) -> str:
 _PHRASE_WORD = re.compile(r"[A-Za-z][\w’'&.-]*")
 
 
+def _plural(word: str) -> bool:
+    return (
+        len(word) > 2
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in _NOT_PLURAL
+    )
+
+
 def _counted(text: str, start: int, end: int) -> tuple[str, int] | None:
     """The noun a count counts among the words in ``text[start:end]``, and where it ends: the
-    first plural noun, unless a small word ends the phrase before it."""
+    last of the first run of plural nouns ("minerals convenings" counts convenings; "firms
+    signed deals" firms), unless a small word ends the phrase before it."""
     previous = ""
+    found: tuple[str, int] | None = None
     for match in _PHRASE_WORD.finditer(text, start, end):
         stripped = match.group().rstrip(".’'")
         word = stripped.lower()
-        if not word or word in _COUNT_STOPS:
-            return None
         finish = match.start() + len(stripped)
-        if word in _IRREGULAR_PLURALS:
+        if word in _IRREGULAR_PLURALS and found is None:
             return _IRREGULAR_PLURALS[word], finish
-        if (
-            len(word) > 2
-            and word.endswith("s")
-            and not word.endswith(("ss", "us", "is"))
-            and word not in _NOT_PLURAL
-        ):
+        if word and word not in _COUNT_STOPS and _plural(word):
             noun = _singular(word.rsplit("-", 1)[-1])
-            return _COMPOUND_HEADS.get(previous, noun), finish
+            if sum(char.isupper() for char in stripped) > 1:
+                noun = stripped[:-1]  # an acronym keeps its case: "EVs" counts EV
+            found = _COMPOUND_HEADS.get(previous, noun), finish
+        elif found is not None or not word or word in _COUNT_STOPS:
+            break
+        if (stripped != match.group() and "." not in stripped) or text.startswith(",", match.end()):
+            break  # punctuation ends the phrase
         previous = word
-    return None
+    return found
 
 
 def _per(text: str, end: int) -> tuple[str, int]:
@@ -397,14 +452,21 @@ def _per(text: str, end: int) -> tuple[str, int]:
 def _read(text: str, start: int, end: int):
     """The figure whose number is ``text[start:end]``: ``(begin, finish, exponent, factor, unit,
     per, counted, tail)`` or None when no unit follows it."""
-    if _LABEL_BEFORE.search(text, max(0, start - 12), start):
-        return None
     if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
         return None  # "F-35", "COVID-19", "Mark-2"
-    currency = _CURRENCY_BEFORE.search(text, max(0, start - 6), start)
+    before = text[start - 2 : start] if start >= 2 else text[:start]
+    currency = None
+    if before and (before[-1] in _CURRENCY_ENDS or before[0] in _CURRENCY_ENDS):
+        currency = _CURRENCY_BEFORE.search(text, max(0, start - 6), start)
     if currency is not None:
         tail = _MONEY_TAIL.match(text, end)
         unit = _CURRENCY_SIGNS[_SPACES.sub("", currency.group()).lower()]
+        if (
+            unit == CNY
+            and currency.group()[0] == "¥"
+            and _YEN.search(text, max(0, start - 200), end + 200)
+        ):
+            return None  # "¥" in Japanese news is yen, which the tracker has no unit for
         per, finish = _per(text, tail.end())
         return currency.start(), finish, _exponent(tail.group("mult")), 1, unit, per, "", tail
     tail = _UNIT_AFTER.match(text, end)
@@ -414,6 +476,8 @@ def _read(text: str, start: int, end: int):
     if tail.group("curword"):
         word = tail.group("curword").lower().split()[0]
         nation = (tail.group("nation") or "").lower()
+        if nation and nation not in _CURRENCY_SIGNS and nation not in ("us", "u.s.", "american"):
+            return None
         unit = (
             _CURRENCY_SIGNS.get(nation, _CURRENCY_SIGNS[word])
             if word.startswith("dollar")
@@ -452,8 +516,51 @@ def _read_count(text: str, start: int, end: int):
     if found is None:
         return None
     noun, finish = found
+    if _LABEL_BEFORE.search(text, max(0, start - 12), start):
+        return None  # "Section 232 tariffs", "Article 5 members"
+    if not tail.group("cmult") and _number(text[start:end]) < (2 if text[start].isalpha() else 1):
+        return None  # "one analyst", "zero emissions", "0 matters": not a count to check
+    if noun in _MEASURE_NOUNS:
+        return None  # "90 kilometers", "80 grams": a measure in a unit the tracker does not keep
+    if _TIME_ADJECTIVE.match(text, tail.start("words")):
+        return None  # "a 10 year development timeline"
+    if noun == "year" and _OLD.match(text, finish):
+        return None  # "80 years old": an age
     per, finish = _per(text, finish)
     return start, finish, _exponent(tail.group("cmult")), 1, COUNT, per, noun, tail
+
+
+def _number_words(text: str) -> list[tuple[int, int]]:
+    lowered, scan = text.lower(), _WORD_SCAN
+    if len(lowered) != len(text):  # a few characters lowercase to two; offsets would shift
+        lowered, scan = text, re.compile(_WORD_SCAN.pattern.replace("a-z", "a-zA-Z"), re.I)
+    return [
+        match.span()
+        for match in scan.finditer(lowered)
+        if not (match.start() and lowered[match.start() - 1].isalnum())
+    ]
+
+
+def _lead(text: str, begin: int) -> tuple[int, str]:
+    """Where a figure begins with its lead-in ("up to", "~"), and the bound that lead-in sets."""
+    if not begin:
+        return begin, ""
+    if text[begin - 1] == " ":  # the regex only where the word before can end a lead-in
+        if begin < 2 or text[begin - 2] not in _BOUND_SIGNS:
+            words = _LAST_WORDS.search(text, max(0, begin - 24), begin - 1)
+            if words is None:
+                return begin, ""
+            last = words.group(2).lower()
+            if last not in _BOUND_ENDS and f"{(words.group(1) or '').lower()} {last}" not in (
+                _BOUND_ENDS
+            ):
+                return begin, ""
+    elif text[begin - 1] not in _BOUND_SIGNS:
+        return begin, ""
+    lead = _APPROX_BEFORE.search(text, max(0, begin - 20), begin)
+    if lead is None or not lead.group().strip():
+        return begin, ""
+    return lead.start(), _bound(lead.group("word") or lead.group("sign"))
 
 
 def _bound(word: str | None) -> str:
@@ -463,19 +570,12 @@ def _bound(word: str | None) -> str:
 def parse_figures(text: str, number_words: list[tuple[int, int]] | None = None) -> list[Figure]:
     """Every figure in ``text``, in order, none overlapping another.
 
-    ``number_words`` are the spans of the words of ``WORD_NUMBERS`` (and ``FRACTION_WORDS``)
-    when the caller has found them already (extraction's matcher, in its one pass over the
-    text); without them ``parse_figures`` finds numbers in words itself.
+    ``number_words`` are the spans of the words of ``WORD_NUMBERS`` when the caller has found
+    them already (extraction's matcher, in its one pass over the text); without them
+    ``parse_figures`` finds them itself (one more pass over the text).
     """
     if number_words is None:
-        lowered = text.lower()
-        if len(lowered) == len(text):
-            number_words = [match.span() for match in _WORD_SCAN.finditer(lowered)]
-        else:  # a few characters lowercase to two; offsets would shift
-            scan = re.compile(_WORD_SCAN.pattern, re.IGNORECASE)
-            number_words = [match.span() for match in scan.finditer(text)]
-    else:
-        number_words = sorted([*number_words, *(m.span() for m in _FRACTION_SCAN.finditer(text))])
+        number_words = _number_words(text)
     anchors: list[tuple[int, int, Decimal | None, int]] = [
         (*match.span(), None, 0) for match in _NUMBER.finditer(text)
     ]
@@ -490,7 +590,8 @@ def parse_figures(text: str, number_words: list[tuple[int, int]] | None = None) 
             share = (number * 100 / denominator).quantize(Decimal("0.000001")).normalize()
             if share == share.to_integral_value():
                 share = share.quantize(Decimal(1))
-            figures.append(Figure(start, end, text[start:end], share, None, PERCENT))
+            begin, bound = _lead(text, start)
+            figures.append(Figure(begin, end, text[begin:end], share, None, PERCENT, bound=bound))
             taken = end
             continue
         found = _read(text, start, end)
@@ -512,12 +613,8 @@ def parse_figures(text: str, number_words: list[tuple[int, int]] | None = None) 
             value_max = value_max.scaleb(exponent) * factor if exponent else value_max * factor
             if value_max <= value:
                 continue  # "5-3" is a score or a date, not a range
-        lead = _APPROX_BEFORE.search(text, max(0, begin - 20), begin)
-        bound = ""
-        if lead is not None and lead.group().strip():
-            bound = _bound(lead.group("word") or lead.group("sign"))
-            begin = lead.start()
-        if not bound and tail.groupdict().get("plus"):
+        begin, bound = _lead(text, begin)
+        if not bound and unit not in CURRENCIES and tail.group("plus"):
             bound = MORE_THAN
         after = _BOUND_AFTER.match(text, finish)
         if after is not None and not bound:
@@ -589,6 +686,7 @@ _NOUN_BEFORE = re.compile(
     r"unverified|unsubstantiated|competing|rival|territorial|insurance|patent|legal|his|"
     r"and|or)\s+\Z|[0-9]\s+\Z|[A-Za-z]-[0-9]+\s+\Z"
 )
+_THE_BEFORE = re.compile(r"(?<![\w-])(?i:the)\s+\Z")
 _NOUN_AFTER = re.compile(
     r"\s+(?i:were|are|have|had|has|of|about|against|by|made|process|court|remain|range|"
     r"regarding|surrounding|and|or|need|must|should|could|would)\b"
@@ -597,6 +695,13 @@ _VERB_AFTER = re.compile(
     r"\s+(?:(?i:that|to|it|its|their|his|her|this|these|a|an|the|he|she|they|we|there|some|"
     r"more|over|up|about|around|nearly)\b|[0-9$€£¥~≈]|[A-Z])"
 )
+# A subject a reporting verb follows: a pronoun, a name, or a noun that reports.
+_SUBJECT_BEFORE = re.compile(
+    r"(?:(?<![\w-])(?i:he|she|it|they|we|who|which|that|company|firm|government|ministry"
+    r"|report|study|group|official|officials|analyst|analysts|agency|statement|producer|miner"
+    r"|maker|bank|paper|author|authors|outlet|media)|(?<![\w-])[A-Z][\w.&’'-]*)\s+\Z"
+)
+_WORD_AFTER = re.compile(r"\s+[A-Za-z]")
 _REPORTED_BEFORE = re.compile(r"[,\"”’]\s*(?:[\w.’'-]+\s+){0,4}\Z")
 _ACCORDING_NOT = re.compile(
     r"\s+(?i:to\s+)?(?:the\s+)?(?i:plan|plans|schedule|law|rules?|size|need|needs)\b"
@@ -613,14 +718,16 @@ def is_attribution_cue(text: str, start: int, end: int) -> bool:
         return True
     if cue == "according to":
         return not _ACCORDING_NOT.match(text, end)
+    if cue in ("says", "said"):
+        return not _THE_BEFORE.search(before)  # not "the said company"
     if _NOUN_BEFORE.search(before):
         return False
-    if cue in ("says", "said"):
-        return True
     if _NOUN_AFTER.match(text, end):
         return False
     if _VERB_AFTER.match(text, end):
         return True
+    if _SUBJECT_BEFORE.search(before) and _WORD_AFTER.match(text, end):
+        return True  # "the firm claims output doubled"
     # At a clause's end ("..., the company claims."): a reporting verb only after a comma or
     # a quotation; otherwise a noun ending a headline ("F-35 radar claims").
     return bool(_REPORTED_BEFORE.search(before))
@@ -672,28 +779,30 @@ def _vocabulary(groups: dict[str, str]) -> dict[str, str]:
     return {word: label for label, words in groups.items() for word in words.split()}
 
 
-# Stages of the supply chain a share can be of ("90% of global refining", "refines 90% of").
+# Stages of the supply chain: what a share is of ("90% of global refining", "refines 90% of"),
+# and what a tonnage measures ("produced 5,000 tonnes").
 _STAGES = _vocabulary({
     "refining": "refining refine refines refined refinery refineries refiner refiners",
     "processing": "processing process processes processed processor processors",
     "separation": "separation separating separates separated",
     "mining": "mining mine mines mined extraction extracts extracted",
-    "production": "production produce produces produced producing output manufacturing"
-    " manufacture manufactures manufactured makes make made making",
+    "production": "production produce produces produced producing output outputs"
+    " manufacturing manufacture manufactures manufactured makes make made making",
+    "generation": "generation generate generates generated",
     "supply": "supply supplies supplied supplier suppliers controls control controlled",
-    "exports": "exports export exported exporting",
+    "exports": "exports export exported exporting shipments shipped",
     "imports": "imports import imported importing",
     "reserves": "reserves",
     "resources": "resources",
     "demand": "demand consumption consumes consume consumed",
     "market": "market",
-    "capacity": "capacity",
+    "capacity": "capacity capacities",
 })  # fmt: skip
 # Products that make a stage their own ("90% of the world's magnets": magnet production).
 _PRODUCTS = _vocabulary({"magnet": "magnet magnets", "battery": "battery batteries"})
-# What an amount of money, a tonnage or a percentage other than a share is.
+# What an amount of money (or a percentage other than a share) is.
 _MEASURES = _vocabulary({
-    "loan": "loan loans lend lends lent lending lender",
+    "loan": "loan loans lend lends lent lending lender credit",
     "investment": "investment investments invest invests invested investing",
     "financing": "financing finance financed funding funded",
     "fund": "fund funds",
@@ -702,66 +811,107 @@ _MEASURES = _vocabulary({
     "equity": "equity",
     "revenue": "revenue revenues sales turnover",
     "profit": "profit profits earnings",
-    "valuation": "valuation valued worth",
+    "valuation": "valuation valued values worth",
+    "award": "award awards awarded",
     "price": "price prices priced pricing",
     "cost": "cost costs",
+    "capex": "capex",
     "budget": "budget budgets",
     "spending": "spending spend spends spent",
     "deal": "deal deals contract contracts agreement offtake",
+    "trade": "trade",
     "stockpile": "stockpile stockpiles stockpiling stockpiled",
     "tariff": "tariff tariffs duty duties levy",
     "tax": "tax taxes",
-    "stake": "stake stakes",
+    "stake": "stake stakes interest",
     "bond": "bond bonds",
     "grade": "grade grades",
-    "growth": "growth grew grow grows rose rise rises risen increase increased increases up"
-    " jumped surged climbed gain gains gained higher",
-    "decline": "decline declined declines fell fall falls drop dropped drops down plunged"
-    " slumped lower cut",
+    "purity": "purity pure",
+    "dilution": "dilution",
+    "growth": "growth grew grow grows rose rise rises risen increase increased increases"
+    " jumped surged climbed gain gains gained yoy year-on-year year-over-year higher more"
+    " greater better faster",
+    "decline": "decline declined declines fell fall falls drop dropped drops plunged slumped"
+    " reduction reductions cut cuts lower less fewer cheaper",
 })  # fmt: skip
-_COMPOUND_MEASURES = {
+# An amount is never a change: "rose to $5 billion" says nothing of what rose.
+_AMOUNTS = {word: label for word, label in _MEASURES.items() if label not in ("growth", "decline")}
+_STAGES_AND_MEASURES = {**_STAGES, **_AMOUNTS}
+_COMPOUNDS = {
     ("private", "capital"): "private capital",
     ("price", "floor"): "price floor",
-    ("market", "share"): "market share",
+    ("market", "share"): "share of market",
     ("market", "capitalization"): "valuation",
+    ("enterprise", "value"): "valuation",
     ("interest", "rate"): "interest rate",
     ("production", "capacity"): "capacity",
-    ("credit", "line"): "loan",
-    ("public", "funding"): "financing",
+    ("credit", "facility"): "loan",
+    ("revolving", "credit"): "loan",
 }
+# A share of something ("90% control of processing", "a 70% share of cobalt supply").
+_SHARE_NOUNS = frozenset("share control dominance grip hold".split())
+_CHANGE_WORDS = frozenset(
+    "to from by up down rose fell grew increased decreased climbed dropped jumped declined"
+    " surged slipped".split()
+)
+_CHANGE_BEFORE = {"up": "growth", "down": "decline", "by": ""}
 # Money that comes in large amounts: a figure with no magnitude for one is a typo.
 _LARGE_MONEY = frozenset(
-    "loan investment financing fund grant subsidy equity private capital budget spending deal"
-    " stockpile bond valuation revenue".split()
+    "loan investment financing fund grant subsidy equity budget spending deal stockpile bond"
+    " valuation revenue capex trade".split()
 ) | {"private capital"}
 _FACILITIES = frozenset(
     "plant plants facility facilities refinery refineries mine mines line lines project projects"
     " hub smelter smelters".split()
 )
-_SKIP = frozenset(
-    "the a an global world world's worldwide all total its their china's our of annual new"
-    " current combined rare earth earths rare-earth".split()
+_MASS_PER = frozenset({"kg", "t", "lb", "oz"})
+_PHRASE_STOPS = frozenset(
+    "and or but by from to with that which who in of for on at as is are was were be been will"
+    " would could can may than over under into per since while after before".split()
 )
+_PREPOSITIONS = frozenset({"of", "in", "for", "on", "worth"})
+# Punctuation ends a phrase; a period only after a lowercase word ("U.S." does not).
+_PHRASE_END = re.compile(r"[,;:()\[\]!?—]|(?<![A-Z])\.(?:\s|\Z)|\s–\s")
+# Up to the last punctuation mark or number before a figure, in one match (greedy, from the
+# end back).
+_LAST_CUT = re.compile(r"(?s:.*)(?:[,;:()\[\]!?—0-9$€£¥%]|(?<![A-Z])\.(?:\s|\Z)|\s–\s)")
+_DETERMINERS = frozenset("the a an its their his her this these those our".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
-_FORECAST = re.compile(
-    r"(?<![\w-])(?i:will|would|could|may|might|expects?|expected|expecting|projects?|projected"
-    r"|projections?|forecasts?|forecasted|predicts?|predicted|anticipated?|likely|set\s+to"
-    r"|on\s+track\s+to|poised\s+to|estimated\s+to|is\s+to|are\s+to)(?![\w-])"
+# Outlook cues, matched on the clause's lowercased words (one pass, then set lookups).
+_FORECAST_WORDS = frozenset(
+    "will would could might expect expects expected expecting projected projection projections"
+    " forecast forecasts forecasted predict predicts predicted anticipate anticipated likely"
+    " could".split()
 )
-_TARGET = re.compile(
-    r"(?<![\w-])(?i:aims?|aimed|aiming|goals?|targets?|targeted|targeting|targetting|plans?\s+to"
-    r"|planned|intends?|seeks?\s+to|wants?\s+to|ambitions?|pledged?|pledges|commit(?:s|ted)?"
-    r"\s+to|objectives?)(?![\w-])"
+_FORECAST_PAIRS = frozenset(
+    {("set", "to"), ("track", "to"), ("poised", "to"), ("estimated", "to"), ("is", "to")}
+    | {("are", "to")}
 )
-_HAD = re.compile(r"(?<![\w-])(?i:had|was|were|did)(?![\w-])")
-_PERIOD = re.compile(
-    r"(?<![\w-])(?:(?P<by>(?i:by)\s+(?:(?i:the\s+end\s+of)\s+)?)?"
-    r"(?:(?P<q>Q[1-4]|H[12])\s?(?P<qyear>(?:19|20)[0-9]{2})"
+_TARGET_WORDS = frozenset(
+    "aim aims aimed aiming goal goals target targets targeted targeting planned intend intends"
+    " ambition ambitions pledge pledged pledges objective objectives".split()
+)
+_TARGET_PAIRS = frozenset(
+    {("plan", "to"), ("plans", "to"), ("seek", "to"), ("seeks", "to"), ("want", "to")}
+    | {("wants", "to"), ("commit", "to"), ("commits", "to"), ("committed", "to")}
+)
+# Past tense in the clause: "by 2024 it had reached ..." states a fact.
+_PAST_WORDS = frozenset(
+    "had was were did reached rose fell hit grew totaled totalled exceeded surpassed topped"
+    " achieved delivered installed".split()
+)
+_ASIDE = re.compile(r",\s+(?:according\s+to\b|[^,;]*?\b(?:which|who|whose|that)\s)")
+_MAY = re.compile(r"\bmay\b")  # the verb, not the month
+# A year, then what comes before it says which part of it and whether "by" it.
+_YEAR_IN = re.compile(r"[12](?<![\w.,][12])(?:9|0)[0-9]{2}(?![\w])(?!/[0-9]{3})")
+_PERIOD_BEFORE = re.compile(
+    r"(?:(?P<by>(?i:by)\s+(?:(?i:the\s+end\s+of|year[\s-]end|end[\s-]of|end)[\s-]?)?"
+    r"(?:(?i:fiscal\s+|FY\s?))?)"
+    r"|(?P<q>Q[1-4]|H[12])\s?"
     r"|(?P<qword>(?i:first|second|third|fourth))\s+(?P<qkind>(?i:quarter|half))\s+(?i:of\s+)?"
-    r"(?P<qwyear>(?:19|20)[0-9]{2})"
     r"|(?P<month>(?i:january|february|march|april|may|june|july|august|september|october"
-    r"|november|december))\s+(?P<myear>(?:19|20)[0-9]{2})"
-    r"|(?:(?i:fiscal|FY)\s?)?(?P<year>(?:19|20)[0-9]{2})(?:/[0-9]{2})?))(?![\w-])"
+    r"|november|december))\s+(?:[0-9]{1,2},?\s+)?"
+    r"|(?i:fiscal|FY)\s?)\Z"
 )
 _MONTHS = (
     "january february march april may june july august september october november december"
@@ -769,147 +919,203 @@ _MONTHS = (
 _QUARTERS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 
 
-def _period(text: str, figure: Figure, start: int, end: int) -> str:
-    best: tuple[int, str] | None = None
-    for match in _PERIOD.finditer(text, start, end):
-        if figure.start <= match.start() < figure.end:
-            continue
-        if match.group("q"):
-            quarter = match.group("q")
-            label = f"{match.group('qyear')}-{quarter}"
-        elif match.group("qword"):
-            kind = "Q" if match.group("qkind").lower() == "quarter" else "H"
-            label = f"{match.group('qwyear')}-{kind}{_QUARTERS[match.group('qword').lower()]}"
-        elif match.group("month"):
-            month = _MONTHS.index(match.group("month").lower()) + 1
-            label = f"{match.group('myear')}-{month:02d}"
-        else:
-            label = match.group("year")
-        if match.group("by"):
-            return f"by {label}"
-        distance = (
-            figure.start - match.end()
-            if match.end() <= figure.start
-            else match.start() - figure.end
-        )
-        if best is None or distance < best[0]:
-            best = (distance, label)
-    return best[1] if best else ""
-
-
-def _words(text: str, start: int, end: int) -> list[str]:
-    return [match.group().lower().replace("’", "'") for match in _WORD.finditer(text, start, end)]
-
-
-def _phrase_measure(words: list[str], vocabulary: dict[str, str]) -> str:
-    """The first measure the words of a short noun phrase name, compounds first."""
-    for first, second in zip(words, words[1:], strict=False):
-        if (first, second) in _COMPOUND_MEASURES:
-            return _COMPOUND_MEASURES[first, second]
-    for word in words:
-        if word in vocabulary:
-            return vocabulary[word]
-    return ""
-
-
-def _share(after: list[str], before: list[str]) -> str:
-    """ "share of <stage>" for a percentage of a whole, from the noun phrase after "of" and the
-    words before (a verb such as "refines", a noun such as "refining share")."""
-    stage = product = ""
-    of_phrase = after[1:6] if after[:1] == ["of"] else []
-    for word in of_phrase:
-        if word in ("and", "by", "in", "from", "to", "for", "with", "that", "which"):
-            break
-        stage = stage or (_STAGES.get(word, "") if word != "capacity" else "")
-        product = product or _PRODUCTS.get(word, "")
-    for word in before:
-        if stage:
-            break
-        stage = _STAGES.get(word, "") if word != "capacity" else ""
-    if not (stage or product or of_phrase):
-        return ""
-    if product and stage in ("", "supply", "market"):
-        stage = stage or "production"
-    label = " ".join(part for part in (product, stage) if part)
-    return f"share of {label}" if label else "share"
-
-
 def describe(
     text: str, figure: Figure, clause_start: int, clause_end: int, *, year: int | None = None
 ) -> FigureContext:
     """What the figure in ``text[clause_start:clause_end]`` measures, the period it is for,
     whether it is a forecast or a target, and why its value is implausible (if it is).
-    ``year``, the year the text was published, tells a past "by 2024" from a future one."""
-    after = _words(text, figure.end, min(clause_end, figure.end + 80))[:8]
-    before = _words(text, max(clause_start, figure.start - 80), figure.start)[::-1][:8]
-    measure = _measure(figure, after, before)
+
+    ``year``, the year the text was published, tells a past "by 2024" from a future one;
+    without it "by <year>" reads as a forecast unless the clause is in the past tense.
+    """
+    measure = _measure(text, figure, clause_start, clause_end)
+    # An aside after the figure has its own tense and dates: ", which forecasts ...", ",
+    # according to ...", ", a partnership that will buy ...".
+    aside = _ASIDE.search(text, figure.end, clause_end)
+    clause_end = aside.start() if aside else clause_end
     period = _period(text, figure, clause_start, clause_end)
     clause = text[clause_start:clause_end]
+    words = _WORD.findall(clause.lower())
+    present = set(words)
+    pairs = set(zip(words, words[1:], strict=False)) if "to" in present else set()
     outlook = ""
-    if _TARGET.search(clause):
+    if present & _TARGET_WORDS or pairs & _TARGET_PAIRS:
         outlook = TARGET
-    elif _FORECAST.search(clause):
+    elif present & _FORECAST_WORDS or pairs & _FORECAST_PAIRS:
         outlook = FORECAST
-    elif period.startswith("by ") and not _HAD.search(clause):
+    elif "may" in present and _MAY.search(clause):
+        outlook = FORECAST
+    elif period.startswith("by ") and not present & _PAST_WORDS:
         if year is None or int(period[3:7]) > year:
             outlook = FORECAST
-    return FigureContext(measure, period, outlook, _implausible(figure, measure))
+    before = text[max(clause_start, figure.start - 30) : figure.start]
+    return FigureContext(measure, period, outlook, _implausible(figure, measure, before))
 
 
-def _measure(figure: Figure, after: list[str], before: list[str]) -> str:
+def _period(text: str, figure: Figure, start: int, end: int) -> str:
+    """The period nearest the figure in its clause ("2024", "2025-Q3", "2025-06"); a period
+    the figure is due "by" wins ("by 2030")."""
+    best: tuple[int, str] | None = None
+    for found in _YEAR_IN.finditer(text, start, end):
+        at, label = found.start(), found.group()
+        if figure.start <= at < figure.end:
+            continue
+        lead = _PERIOD_BEFORE.search(text, max(start, at - 32), at)
+        if lead is not None:
+            at = lead.start()
+            if lead.group("by") is not None:
+                return f"by {label}"
+            if lead.group("q"):
+                label = f"{label}-{lead.group('q')}"
+            elif lead.group("qword"):
+                kind = "Q" if lead.group("qkind").lower() == "quarter" else "H"
+                label = f"{label}-{kind}{_QUARTERS[lead.group('qword').lower()]}"
+            elif lead.group("month"):
+                label = f"{label}-{_MONTHS.index(lead.group('month').lower()) + 1:02d}"
+        distance = figure.start - found.end() if found.end() <= figure.start else at - figure.end
+        if best is None or distance < best[0]:
+            best = (distance, label)
+    return best[1] if best else ""
+
+
+def _tokens(text: str, start: int, end: int) -> list[str]:
+    return _WORD.findall(text[start:end].lower().replace("’", "'"))
+
+
+def _after(text: str, figure: Figure, clause_end: int) -> tuple[str, list[str], list[str]]:
+    """The words right after the figure, up to punctuation: its preposition ("of", "in", ...
+    or ""), the short noun phrase it introduces, and every word up to the punctuation."""
+    end = min(clause_end, figure.end + 100)
+    stop = _PHRASE_END.search(text, figure.end, end)
+    words = _tokens(text, figure.end, stop.start() if stop else end)
+    preposition = ""
+    if words and words[0] in _PREPOSITIONS:
+        preposition, words = words[0], words[1:]
+    phrase: list[str] = []
+    for word in words:
+        if word in _DETERMINERS and not phrase:
+            continue
+        if word in _PHRASE_STOPS or word in _DETERMINERS or len(phrase) == 6:
+            break
+        phrase.append(word)
+    return preposition, phrase, words
+
+
+def _before(text: str, figure: Figure, clause_start: int) -> list[str]:
+    """Up to six words before the figure, nearest first, back to punctuation or another number.
+
+    After a change ("revenue rose 42% to A$201 million", "exports fell from 900 to 700
+    tonnes") the words go on past the number of the change, which says what changed.
+    """
+    start = max(clause_start, figure.start - 80)
+    last = _LAST_CUT.match(text, start, figure.start)
+    cut = last.end() if last else start
+    words = _tokens(text, cut, figure.start)[::-1][:6]
+    if words[:1] == ["to"] and cut > start and not _PHRASE_END.search(text, start, figure.start):
+        words = [w for w in _tokens(text, start, figure.start)[::-1] if w not in _CHANGE_WORDS]
+    return words[:6]
+
+
+def _named(words: list[str], vocabulary: dict[str, str], *, reverse: bool = False) -> str:
+    """The measure the first of ``words`` that names one names, two-word names first;
+    ``reverse`` when the words run backwards (the nearest before a figure first)."""
+    for pair in zip(words, words[1:], strict=False):
+        if (pair[::-1] if reverse else pair) in _COMPOUNDS:
+            return _COMPOUNDS[pair[::-1] if reverse else pair]
+    return next((vocabulary[word] for word in words if word in vocabulary), "")
+
+
+def _share(of_words: list[str], before: list[str]) -> str:
+    """ "share of <stage>" for a percentage of a whole, from the noun phrase after "of" and the
+    words before (a verb such as "refines", a noun such as "refining share")."""
+    stage = product = ""
+    capacity = False
+    for word in of_words:
+        label = _STAGES.get(word, "")
+        capacity = capacity or label == "capacity"
+        if label and label != "capacity" and not stage:
+            stage = label
+        product = product or _PRODUCTS.get(word, "")
+    if not stage:
+        stage = next((_STAGES[w] for w in before if _STAGES.get(w, "capacity") != "capacity"), "")
+    if product and stage in ("", "supply", "market"):
+        stage = "production"
+    label = " ".join(part for part in (product, stage or ("capacity" if capacity else "")) if part)
+    return f"share of {label}" if label else "share"
+
+
+def _measure(text: str, figure: Figure, clause_start: int, clause_end: int) -> str:
     if figure.unit == COUNT:
         return figure.counted
-    direct = [w for w in after[:3] if w not in _SKIP]
-    preposition = after[:1] in (["in"], ["of"], ["for"], ["worth"], ["on"])
+    preposition, phrase, words = _after(text, figure, clause_end)
+    before = _before(text, figure, clause_start)
     if figure.unit == PERCENT:
-        # "a 25% tariff", "tariffs of 25%", "rose 5%": a rate of something, not a share of it.
-        named = _phrase_measure(direct[:1], _MEASURES) or _phrase_measure(
-            before[:3][::-1], _MEASURES
-        )
-        if named and named not in ("price", "cost", "deal", "fund", "valuation"):
-            return named
-        return _share(after, before)
-    vocabulary = {**_MEASURES, **{w: s for w, s in _STAGES.items() if s not in ("supply",)}}
-    vocabulary.pop("up", None), vocabulary.pop("down", None)
-    candidates = []
+        return _percent_measure(text, figure, clause_start, (preposition, phrase, words), before)
+    if figure.unit in CURRENCIES:
+        found = ""
+        if preposition in ("", "in", "for", "of"):
+            found = _named(phrase, _AMOUNTS)
+        found = found or _named(before, _AMOUNTS, reverse=True)
+        if figure.per in _MASS_PER and found not in ("price", "cost", "revenue", "price floor"):
+            return "price"
+        return found
+    vocabulary = _STAGES_AND_MEASURES
     if not preposition:
-        candidates.append(direct[:2])  # "a $10 billion loan", "a 5,000 t refinery"
-    else:
-        phrase = []
-        for word in after[1:6]:
-            if word in ("and", "by", "from", "to", "with", "that", "which", "in", "of", "for"):
-                break
-            if word not in _SKIP:
-                phrase.append(word)
-        candidates.append(phrase)  # "$10 billion in long-term loans", "5 GW of capacity"
-    candidates.append(before[:6][::-1])  # "loans of $10 billion", "production capacity of 5,000 t"
-    for words in candidates:
-        if figure.unit in (TONNES_PER_YEAR, MW, GW, TW) and any(
-            w in _FACILITIES for w in words[:2]
-        ):
+        if figure.unit != PPM and any(word in _FACILITIES for word in phrase[:3]):
             return "capacity"  # "a 5,000 tpa plant"
-        if figure.unit not in CURRENCIES and words is candidates[-1]:
-            words = words[-4:]
-        found = _phrase_measure(words[::-1] if words is candidates[-1] else words, vocabulary)
-        if found:
+        if found := _named(phrase, vocabulary):
             return found
-    if figure.unit in CURRENCIES and figure.per in ("kg", "t", "lb", "oz"):
-        return "price"
-    if figure.unit == PPM:
-        return "grade"
+    if found := _named(before, vocabulary, reverse=True):
+        return found
+    if preposition == "of":  # "5 GW of new capacity", not "of separated oxides"
+        if found := _named([w for w in phrase if not w.endswith("ed")], vocabulary):
+            return found
+    return "grade" if figure.unit == PPM else ""
+
+
+def _percent_measure(
+    text: str, figure: Figure, clause_start: int, after: tuple, before: list[str]
+) -> str:
+    preposition, phrase, words = after
+    if preposition == "of":
+        return _share(phrase, before)
+    if phrase and phrase[0] in _SHARE_NOUNS and words[len(phrase) : len(phrase) + 1] == ["of"]:
+        return _share(words[len(phrase) + 1 :][:6], before)  # "a 70% share of cobalt supply"
+    if not preposition and phrase:
+        head = phrase[:2]
+        if found := _named(head, _MEASURES):
+            return found  # "a 25% tariff", "99.5% purity", "20% weight reduction"
+        if any(word in _STAGES for word in head):
+            return _share(head, before)  # "10% domestic supply"
+    sign = text[max(0, figure.start - 1) : figure.start]
+    if sign == "+" or words[:1] in (["yoy"], ["year-on-year"], ["year-over-year"]):
+        return "growth"
+    if before:
+        if before[0] in _CHANGE_BEFORE and _CHANGE_BEFORE[before[0]]:
+            return _CHANGE_BEFORE[before[0]]
+        if found := _named(before[:3], _MEASURES, reverse=True):
+            return found  # "tariffs of 25%", "rose 5%"
+        if "share" in before:  # "its refining share is 90%", "its share of refining is 90%"
+            index = before.index("share")
+            between = before[:index][::-1]
+            if between[:1] == ["of"]:
+                return _share(between[1:], [])
+            return _share(before[index + 1 :][:2], [])
+    # A stage named earlier in the clause: "In refining, China's grip reaches 90%".
+    earlier = _tokens(text, clause_start, figure.start)[::-1]
+    if any(_STAGES.get(word, "capacity") != "capacity" for word in earlier):
+        return _share([], earlier)
     return ""
 
 
-def _implausible(figure: Figure, measure: str) -> str:
+def _implausible(figure: Figure, measure: str, before: str) -> str:
+    """Why an editor should look twice at the value, or ""."""
     if figure.unit in CURRENCIES and not figure.per and figure.value < 1000:
-        if measure in _LARGE_MONEY and not _MAGNITUDE.search(figure.text):
-            article = "an" if measure[0] in "aeiou" else "a"
-            return f"{article} {measure} of {figure.text.strip()}: missing magnitude?"
+        # "approved $10 in long-term loans": a magnitude dropped; not "revenue per ton ($12)".
+        if measure in _LARGE_MONEY and " per " not in before:
+            return f"a {measure} of {figure.text.strip()}: missing magnitude?"
     if figure.unit == PERCENT and measure.startswith("share") and figure.value > 100:
         return f"a share of {figure.text.strip()}: more than the whole"
     if figure.unit == COUNT and figure.value != figure.value.to_integral_value():
         return f"a count of {figure.text.strip()}: not a whole number"
     return ""
-
-
-_MAGNITUDE = re.compile(r"(?i:thousand|million|billion|trillion|\b(?:k|m|mn|bn|b|tn)\b)")
