@@ -23,6 +23,7 @@ URLs, as feedparser is told not to either.
 """
 
 import re
+from collections import Counter
 from xml.parsers import expat
 
 import feedparser_rs
@@ -32,30 +33,40 @@ from feedparser.encodings import convert_to_utf8
 NAME = "feedparser-rs"
 VERSION = feedparser_rs.__version__
 
+# Names as expat reports them with prefixes on: "URI local prefix", "URI local" for the default
+# namespace, "local" for none. feedparser-rs matches extension elements by their prefix, not
+# their namespace (a content:encoded written as ns1:encoded is lost), so the conventional prefix
+# is part of every extension name below.
 _RSS10 = "http://purl.org/rss/1.0/ "
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns# "
 _ATOM = "http://www.w3.org/2005/Atom "
 _XHTML = "http://www.w3.org/1999/xhtml "
-_XML_BASE = "http://www.w3.org/XML/1998/namespace base"
+_XML_BASE = "http://www.w3.org/XML/1998/namespace base xml"
 # Extension elements both parsers read alike (or neither reads). Left out on purpose, because
 # feedparser reads them into fields we use and feedparser-rs does not (or differently):
 # dc:title, dc:description, dc:subject, dcterms:*, itunes:*, media:*, xhtml:body, <body>,
 # content:fullitem, <summary> in RSS.
 _MODULES = frozenset({
-    "http://purl.org/rss/1.0/modules/content/ encoded",
-    "http://purl.org/dc/elements/1.1/ creator",
-    "http://purl.org/dc/elements/1.1/ date",
-    "http://purl.org/dc/elements/1.1/ language",
-    "http://purl.org/dc/elements/1.1/ rights",
-    "http://purl.org/rss/1.0/modules/slash/ comments",
-    "http://wellformedweb.org/CommentAPI/ commentRss",
-    "http://wellformedweb.org/CommentAPI/ comment",
-    "http://purl.org/rss/1.0/modules/syndication/ updatePeriod",
-    "http://purl.org/rss/1.0/modules/syndication/ updateFrequency",
-    "http://purl.org/rss/1.0/modules/syndication/ updateBase",
+    "http://purl.org/rss/1.0/modules/content/ encoded content",
+    "http://purl.org/dc/elements/1.1/ creator dc",
+    "http://purl.org/dc/elements/1.1/ date dc",
+    "http://purl.org/dc/elements/1.1/ language dc",
+    "http://purl.org/dc/elements/1.1/ rights dc",
+    "http://purl.org/rss/1.0/modules/slash/ comments slash",
+    "http://wellformedweb.org/CommentAPI/ commentRss wfw",
+    "http://wellformedweb.org/CommentAPI/ comment wfw",
+    "http://purl.org/rss/1.0/modules/syndication/ updatePeriod sy",
+    "http://purl.org/rss/1.0/modules/syndication/ updateFrequency sy",
+    "http://purl.org/rss/1.0/modules/syndication/ updateBase sy",
 })  # fmt: skip
 _ITEM_MODULES = _MODULES - {n for n in _MODULES if "/syndication/" in n}
-_CHANNEL_MODULES = _MODULES | {_ATOM + "link"}  # rel="self", as WordPress writes it
+_DC_DATE = "http://purl.org/dc/elements/1.1/ date dc"
+# Item elements whose values feedparser-rs may silently drop, with the entry attribute they
+# fill.
+_ITEMS = frozenset({"item", _RSS10 + "item"})
+_COUNTED = {"http://purl.org/rss/1.0/modules/slash/ comments slash": "slash_comments",
+            _DC_DATE: "dc_date"}  # fmt: skip
+_CHANNEL_MODULES = _MODULES | {_ATOM + "link atom"}  # rel="self", as WordPress writes it
 
 
 def _children(parent: str, names: str, modules=frozenset(), ns: str = "") -> set:
@@ -85,9 +96,9 @@ def _rss_vocabulary(ns: str, root: str) -> frozenset:
 # RSS 1.0 (RDF) and Atom 1.0 with the common WordPress/Blogger modules.
 _RSS2 = _rss_vocabulary("", "rss")
 _RSS1 = (
-    _rss_vocabulary(_RSS10, _RDF + "RDF")
-    | {(_RDF + "RDF", _RSS10 + name) for name in ("item", "image", "textinput")}
-    | {(_RSS10 + "items", _RDF + "Seq"), (_RDF + "Seq", _RDF + "li")}
+    _rss_vocabulary(_RSS10, _RDF + "RDF rdf")
+    | {(_RDF + "RDF rdf", _RSS10 + name) for name in ("item", "image", "textinput")}
+    | {(_RSS10 + "items", _RDF + "Seq rdf"), (_RDF + "Seq rdf", _RDF + "li rdf")}
 )
 _PERSON = "name email uri"
 _ATOM1 = frozenset(
@@ -129,7 +140,7 @@ def read(body: bytes, headers: dict) -> dict:
     data = convert_to_utf8(headers, body, result)
     if result.get("bozo") or not result.get("encoding"):
         raise Unsupported(f"encoding: {result.get('bozo_exception') or 'unknown'}")
-    structure = _structure(data)
+    structure, counted = _structure(data)
     try:
         parsed = feedparser_rs.parse(data, sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # noqa: BLE001 - whatever it is, feedparser gets the document
@@ -152,6 +163,7 @@ def read(body: bytes, headers: dict) -> dict:
         raise Unsupported(f"elements feedparser reads its own way: {sorted(unknown)[:3]}")
     if not parsed.entries:
         raise Unsupported("no entries")  # feedparser may find some where this one did not
+    _check_counts(counted, parsed.entries)
     channel = parsed.feed
     if parsed.version == "atom10" and channel.author:
         raise Unsupported("a feed-level Atom author (feedparser-rs copies it into entries)")
@@ -167,18 +179,22 @@ def read(body: bytes, headers: dict) -> dict:
     }
 
 
-def _structure(data: bytes) -> set[tuple[str, str]]:
-    """Every (parent, element) pair of the document, names qualified by their namespace URI.
+def _structure(data: bytes) -> tuple[set[tuple[str, str]], Counter]:
+    """Every (parent, element) pair of the document, names qualified by their namespace URI
+    and prefix, and how many of the ``_COUNTED`` elements it holds.
 
     expat (the standard library's parser) reads the document once more, with no DTD allowed:
     about a millisecond for the seed feed, the price of knowing feedparser-rs saw nothing it
     reads differently.
     """
     pairs: set[tuple[str, str]] = set()
+    counted: Counter = Counter()
     stack = [""]
 
     def start(name, attrs):
         pairs.add((stack[-1], name))
+        if name in _COUNTED and stack[-1] in _ITEMS:
+            counted[name] += 1
         stack.append(name)
         if not attrs:
             return
@@ -192,6 +208,7 @@ def _structure(data: bytes) -> set[tuple[str, str]]:
         raise Unsupported("the document has a DOCTYPE")
 
     parser = expat.ParserCreate(namespace_separator=" ")
+    parser.namespace_prefixes = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = doctype
     parser.StartElementHandler = start
@@ -200,7 +217,16 @@ def _structure(data: bytes) -> set[tuple[str, str]]:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise Unsupported(f"ill-formed: {exc}") from exc
-    return pairs
+    return pairs, counted
+
+
+def _check_counts(counted: Counter, entries) -> None:
+    """feedparser-rs drops a comment count it cannot hold in 32 bits and a dc:date it cannot
+    parse, where feedparser keeps them: each element must have come through."""
+    for name, attribute in _COUNTED.items():
+        kept = sum(1 for entry in entries if entry.get(attribute) is not None)
+        if kept != counted[name]:
+            raise Unsupported(f"{counted[name] - kept} {name.split()[1]} values not read")
 
 
 def _entry(raw, *, atom: bool) -> dict:
