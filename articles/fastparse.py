@@ -1,25 +1,26 @@
-"""The fast path of ``parsing.parse_feed``: feedparser-rs (a compiled parser), read into the same
-plain dicts feedparser produces, for the documents where the two are known to agree.
+"""The fast path of ``parsing.parse_feed``: feedparser-rs (a compiled parser) read into the plain
+dicts feedparser produces, for the documents where the two are known to agree.
 
-feedparser-rs parses a typical feed 40-90 times faster than feedparser, but it is a different
-parser: ``read`` accepts its result only when nothing about the document is unusual, and raises
-``Unsupported`` otherwise so the caller reads the whole document with feedparser instead. What
-"unusual" means is each known difference between the two (docs/decisions.md lists them):
+feedparser-rs parses a typical feed dozens of times faster than feedparser, but it is a different
+parser. ``read`` accepts its result only when nothing about the document is one of the known
+differences (docs/decisions.md lists each, tests/articles/test_parsing_paths.py shows each), and
+raises ``Unsupported`` otherwise, so that the caller reads the whole document with feedparser:
 
 - the encoding: feedparser-rs takes no Content-Type, so feedparser's own encoding decision
-  (``convert_to_utf8``: byte-order mark, charset header, XML declaration) is applied first and
-  feedparser-rs is given the UTF-8 it produced; a decision feedparser itself flags (a charset
-  override, an unknown encoding) goes to feedparser.
-- a DOCTYPE (the Netscape RSS 0.91 DTD, whose HTML entities feedparser defines), a document
-  feedparser-rs calls ill-formed ("bozo"), and any format but RSS 0.9x/1.0/2.0 and Atom 1.0.
-- dates: feedparser-rs keeps each date's text, and feedparser's own date parser reads it, so
-  every date comes out exactly as feedparser would read it.
-- content feedparser would type otherwise (Atom ``type="text"``/xhtml, base64, a ``src``),
-  and titles, authors or categories carrying markup or character references, which the two
-  parsers unescape differently.
+  (``convert_to_utf8``) is applied first and feedparser-rs gets the UTF-8 it produced; a decision
+  feedparser itself flags (a charset override, an unknown encoding) goes to feedparser.
+- the vocabulary: expat reads the document once more (a millisecond for the seed feed) and every
+  element must stand where RSS 0.9x/1.0/2.0 or Atom 1.0 put it, extensions limited to the common
+  WordPress ones under their usual prefixes (feedparser-rs matches extensions by prefix). No
+  DOCTYPE, no xml:base, no Atom text construct of an odd type (base64...).
+- what feedparser-rs silently drops (a comment count beyond 32 bits, a dc:date it cannot parse),
+  or reads otherwise (two Atom authors, an Atom summary standing in for the content, windows-1252
+  punctuation written as character references), and anything it calls ill-formed ("bozo").
 
-Only the fields ``parsing`` reads are copied (``FIELDS``); the module never sanitizes or resolves
-URLs, as feedparser is told not to either.
+Where the two merely spell a value differently, it is normalized here: dates go through
+feedparser's own date parser from their text, Atom attributes (links, categories) are
+dereferenced as XML reads them. Nothing is sanitized and no URL resolved, as feedparser is told
+not to either; ``parsing`` does both for either parser.
 """
 
 import re
@@ -103,6 +104,8 @@ _RSS1 = (
 _PERSON = "name email uri"
 _ATOM1 = frozenset(
     {("", _ATOM + "feed")}
+    # No feed-level author or contributor: feedparser-rs copies them into every entry,
+    # feedparser does not.
     | _children("feed", "title subtitle link id updated generator icon logo rights category "
                 "entry", ns=_ATOM)
     | _children("entry", "id title updated published author contributor link content "
@@ -165,8 +168,6 @@ def read(body: bytes, headers: dict) -> dict:
         raise Unsupported("no entries")  # feedparser may find some where this one did not
     _check_counts(counted, parsed.entries)
     channel = parsed.feed
-    if parsed.version == "atom10" and channel.author:
-        raise Unsupported("a feed-level Atom author (feedparser-rs copies it into entries)")
     atom = parsed.version == "atom10"
     feed = {
         "title": _plain(channel.title),
@@ -200,7 +201,7 @@ def _structure(data: bytes) -> tuple[set[tuple[str, str]], Counter]:
             return
         if _XML_BASE in attrs:
             raise Unsupported("xml:base (feedparser resolves links against it)")
-        if attrs.get("type", "text") not in _TEXT_TYPES and name != _ATOM + "link":
+        if name in _ATOM_TEXT and attrs.get("type", "text") not in _TEXT_TYPES:
             # feedparser-rs calls every Atom text construct HTML, base64 included.
             raise Unsupported(f"a text construct of type {attrs['type']}")
 
@@ -243,10 +244,11 @@ def _entry(raw, *, atom: bool) -> dict:
     if (value := raw.author) is not None:
         entry["author"] = _plain(value)
     # The date text through feedparser's own date parser: the same instant for every format
-    # it knows. feedparser files dc:date under "updated"; feedparser-rs keeps it apart.
+    # it knows. (feedparser-rs also files a dc:date as "published" where feedparser only has
+    # "updated": parse_feed takes either, so the date is the same.)
     if published := raw.published:
         entry["published_parsed"] = _parse_date(published)
-    if updated := raw.updated or raw.dc_date:
+    if updated := raw.updated:
         entry["updated_parsed"] = _parse_date(updated)
     if raw.content:
         entry["content"] = [_content(item) for item in raw.content]
