@@ -138,16 +138,23 @@ class Unsupported(Exception):
 def read(body: bytes, headers: dict) -> dict:
     """``{"version", "feed": {"title", "link"}, "entries": [dict, ...]}`` from feedparser-rs,
     each entry with feedparser's keys and values for the fields ``parsing`` reads, or
-    ``Unsupported``."""
+    ``Unsupported``. Whatever goes wrong on the fast path is ``Unsupported`` too: it is never
+    the reason a document cannot be read."""
+    try:
+        return _read(body, headers)
+    except Unsupported:
+        raise
+    except Exception as exc:  # noqa: BLE001 - feedparser then reads the document
+        raise Unsupported(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _read(body: bytes, headers: dict) -> dict:
     result: dict = {}
     data = convert_to_utf8(headers, body, result)
     if result.get("bozo") or not result.get("encoding"):
         raise Unsupported(f"encoding: {result.get('bozo_exception') or 'unknown'}")
     structure, counted = _structure(data)
-    try:
-        parsed = feedparser_rs.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    except Exception as exc:  # noqa: BLE001 - whatever it is, feedparser gets the document
-        raise Unsupported(f"{type(exc).__name__}: {exc}") from exc
+    parsed = feedparser_rs.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo:
         raise Unsupported(f"ill-formed: {parsed.bozo_exception}")
     vocabulary = _VOCABULARIES.get(parsed.version)
@@ -246,9 +253,10 @@ def _entry(raw, *, atom: bool) -> dict:
     # The date text through feedparser's own date parser: the same instant for every format
     # it knows. (feedparser-rs also files a dc:date as "published" where feedparser only has
     # "updated": parse_feed takes either, so the date is the same.)
+    # "updated" is only read when "published" gives no date.
     if published := raw.published:
         entry["published_parsed"] = _parse_date(published)
-    if updated := raw.updated:
+    if not entry.get("published_parsed") and (updated := raw.updated):
         entry["updated_parsed"] = _parse_date(updated)
     if raw.content:
         entry["content"] = [_content(item) for item in raw.content]

@@ -318,3 +318,20 @@ def test_a_declared_legacy_encoding_is_converted_before_the_fast_path():
 def test_forcing_an_unknown_parser_is_refused():
     with pytest.raises(ValueError, match="unknown parser"):
         parse_feed(rss(item(1)), url=URL, parser="lxml")
+
+
+@pytest.mark.parametrize("broken", ["parse", "entry"])
+def test_a_failure_on_the_fast_path_falls_back_to_feedparser(monkeypatch, broken):
+    body = rss(item(1), item(2))
+    expected = reading(body, parser=FEEDPARSER)
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("fast path broke")
+
+    if broken == "parse":
+        monkeypatch.setattr(fastparse.feedparser_rs, "parse", fail)
+    else:
+        monkeypatch.setattr(fastparse, "_entry", fail)
+    with pytest.raises(fastparse.Unsupported, match="fast path broke"):
+        parse_feed(body, url=URL, parser=FAST)
+    assert reading(body) == expected
