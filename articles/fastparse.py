@@ -2,9 +2,10 @@
 dicts feedparser produces, for the documents where the two are known to agree.
 
 feedparser-rs parses the seed feed 60-90 times faster than feedparser (this module's whole
-reading, checks included, about 10 times), but it is a different parser. ``read`` accepts its result only when nothing about the document is one of the known
-differences (docs/decisions.md lists each, tests/articles/test_parsing_paths.py shows each), and
-raises ``Unsupported`` otherwise, so that the caller reads the whole document with feedparser:
+reading, checks included, about 10 times), but it is a different parser. ``read`` accepts its
+result only when nothing about the document is one of the known differences (docs/decisions.md
+lists each, tests/articles/test_parsing_paths.py shows each), and raises ``Unsupported``
+otherwise, so that the caller reads the whole document with feedparser:
 
 - the encoding: feedparser-rs takes no Content-Type, so feedparser's own encoding decision
   (``convert_to_utf8``) is applied first and feedparser-rs gets the UTF-8 it produced; a decision
