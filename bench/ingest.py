@@ -11,6 +11,12 @@ It creates (and drops) its own test database next to the one DATABASE_URL names.
    parse any ingest needs) plus the time the in-process ingest spends in database calls
    (statements and commits, driver included), with and without extraction's text work alone
    (``extract`` over the same articles, no database). Nothing else of ours is in it.
+   The same two ingests with the parse forced to feedparser alone (the ingest before the
+   feedparser-rs fast path), in the same rounds: the before/after of that change.
+   And the parse alone: ``parse_feed`` (fast path, then cleaning, sections and URLs of every
+   entry) and its feedparser-only reading, against ``feedparser.parse``; and the fast path's
+   reading of the document alone (``fastparse.read``: encoding, expat's vocabulary check,
+   feedparser-rs, feedparser's dates), which replaces feedparser's parse.
 2. An unchanged re-fetch of the same feed divided by the full ingest. Target <= 0.1.
 3. Backfill of a generated 5,000-entry feed in one process, entries per second. Target >= 500.
 4. ``enrich --all`` over 10,000 generated articles, articles per second.
@@ -20,6 +26,7 @@ import argparse
 import sys
 import time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -118,10 +125,18 @@ def main() -> None:
     setup_django()
     import logging
 
+    from django.conf import settings
+
+    # The backfill is one document of --backfill items: FEEDS_MAX_ITEMS (1,000 by default)
+    # would drop most of them.
+    settings.FEEDS = {**settings.FEEDS, "MAX_ITEMS": max(args.backfill, args.enrich)}
+
     import feedparser
 
     logging.disable(logging.INFO)  # no per-task log lines inside the timings
+    from articles import fastparse, services
     from articles.models import Article, Feed
+    from articles.parsing import FEEDPARSER, parse_feed
     from articles.services import feed_ingest_document
     from tracker.reference import read_reference
     from tracker.services import articles_enrich, reference_load
@@ -167,15 +182,41 @@ def main() -> None:
         with extraction_queued():
             full_ingest()
 
+    @contextmanager
+    def feedparser_only():
+        """The ingest as it was before the fast path: every document read by feedparser."""
+        fast = services.parse_feed
+        services.parse_feed = partial(parse_feed, parser=FEEDPARSER)
+        try:
+            yield
+        finally:
+            services.parse_feed = fast
+
+    def queued_ingest_before():
+        with feedparser_only():
+            queued_ingest()
+
+    def eager_ingest_before():
+        with feedparser_only():
+            full_ingest()
+
+    url = "https://bench.example.org/seed/feed/"
+    assert parse_feed(seed, url=url).parser != FEEDPARSER, "the seed no longer takes the fast path"
+
     times = interleaved(
         {
             "parse": lambda: feedparser.parse(seed),
             "bare parse": lambda: feedparser.parse(
                 seed, sanitize_html=False, resolve_relative_uris=False
             ),
+            "fast read": lambda: fastparse.read(seed, {"content-type": "application/xml"}),
+            "parse_feed": lambda: parse_feed(seed, url=url),
+            "parse_feed, feedparser only": lambda: parse_feed(seed, url=url, parser=FEEDPARSER),
             "extract": lambda: [extract(lexicon, text) for text in texts],
             "queued": (queued_ingest, reset),
             "eager": (eager_ingest, reset),
+            "queued before": (queued_ingest_before, reset),
+            "eager before": (eager_ingest_before, reset),
             "refetch": unchanged_refetch,  # after "eager": the same body again
         },
         rounds=args.repeat,
@@ -184,6 +225,9 @@ def main() -> None:
     refetch_s = times["refetch"]
     bare_s, database_s = times["bare parse"], min(eager_database)
     extract_s = times["extract"]
+    ours_s, ours_before_s = times["parse_feed"], times["parse_feed, feedparser only"]
+    read_s = times["fast read"]
+    queued_before_s, eager_before_s = times["queued before"], times["eager before"]
 
     reset()
     body = generated_feed(args.backfill)
@@ -209,7 +253,12 @@ def main() -> None:
     print(f"feedparser.parse(seed, defaults):        {parse_s * 1000:8.1f} ms")
     print(f"full ingest, extraction queued:          {queued_s * 1000:8.1f} ms")
     print(f"full ingest, extraction in-process:      {eager_s * 1000:8.1f} ms")
+    print(f"full ingest, queued, feedparser only:    {queued_before_s * 1000:8.1f} ms")
+    print(f"full ingest, in-process, feedparser only:{eager_before_s * 1000:8.1f} ms")
+    print(f"parse_feed(seed), fast path:             {ours_s * 1000:8.1f} ms")
+    print(f"parse_feed(seed), feedparser only:       {ours_before_s * 1000:8.1f} ms")
     print(f"feedparser.parse, sanitizer off:         {bare_s * 1000:8.1f} ms")
+    print(f"  the fast path's reading alone:         {read_s * 1000:8.1f} ms")
     print(f"  database calls of the in-process ingest: {database_s * 1000:6.1f} ms")
     print(f"  extract() over its {len(texts)} articles, no database:  {extract_s * 1000:6.1f} ms")
     print(f"unchanged re-fetch:                      {refetch_s * 1000:8.1f} ms")
@@ -223,6 +272,27 @@ def main() -> None:
         f"| {queued_s / parse_s:.2f}× | ≤ 1.5× |"
     )
     print(f"| full ingest + extraction ÷ feedparser.parse | {eager_s / parse_s:.2f}× | ≤ 1.5× |")
+    print(
+        f"| the same, feedparser only (before the fast path) "
+        f"| {queued_before_s / parse_s:.2f}× / {eager_before_s / parse_s:.2f}× | (before) |"
+    )
+    print(
+        f"| parse_feed (fast path; cleaning, sections, URLs included) ÷ feedparser.parse "
+        f"| {ours_s / parse_s:.3f}× | (reported) |"
+    )
+    print(
+        f"| the fast path's reading alone (fastparse.read) ÷ feedparser.parse "
+        f"| {read_s / parse_s:.3f}× (÷ sanitizer off: {read_s / bare_s:.3f}×) | (reported) |"
+    )
+    print(
+        f"| parse_feed, feedparser only ÷ feedparser.parse "
+        f"| {ours_before_s / parse_s:.2f}× | (before) |"
+    )
+    print(
+        f"| after ÷ before the fast path, same rounds: parse_feed / queued ingest / in-process "
+        f"| {ours_s / ours_before_s:.2f}× / {queued_s / queued_before_s:.2f}× / "
+        f"{eager_s / eager_before_s:.2f}× | (reported) |"
+    )
     print(
         f"| lower bound of the in-process ingest (sanitizer-off parse + its database calls) "
         f"÷ feedparser.parse | {(bare_s + database_s) / parse_s:.2f}× | (reported) |"
