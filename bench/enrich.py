@@ -33,14 +33,13 @@ def measure(articles: int, rounds: int) -> dict:
     import logging
 
     logging.disable(logging.INFO)
+    from django.conf import settings
     from ingest import extraction_queued, generated_feed
 
     from articles.models import Article, Feed
     from articles.services import feed_ingest_document
     from tracker.reference import read_reference
     from tracker.services import articles_enrich, reference_load
-
-    from django.conf import settings
 
     # The generated corpus is one document: lift the per-document item cap for it.
     settings.FEEDS = {**settings.FEEDS, "MAX_ITEMS": articles + 100}
