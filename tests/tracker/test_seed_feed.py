@@ -140,16 +140,18 @@ HIGHLIGHT_FIGURES = dict(
         ("britain", {(D(12e6), None, "GBP", ""), (D(400), None, "t/yr", "")}),
         ("argentina", {(D(14e9), None, "USD", ""), (D("14.5e9"), None, "USD", ""),
                        (D("8.6e9"), None, "USD", "")}),
-        ("ustda", {(D(5), None, "count", "convening"), (D(25000), None, "t/yr", "")}),
+        ("ustda", {(D(3), None, "count", "initiative"), (D(5), None, "count", "convening"),
+                   (D(25000), None, "t/yr", "")}),
         ("usa_rare_earth", {(D("1.6e9"), None, "USD", ""), (D("1.5e9"), None, "USD", ""),
                             (D("3.1e9"), None, "USD", ""), (D(638), None, "ppm", ""),
                             (D(160), D(200), "ppm", ""), (D(12), D(15), "USD", ""),
-                            (D(25), None, "USD", "per t"), (D(8), D(16), "percent", ""),
+                            (D(25), None, "USD/t", ""), (D(8), D(16), "percent", ""),
                             (D(250e6), None, "USD", "")}),
         ("summit", {(D(10e9), None, "USD", "")}),
         ("india", {(D(12e9), None, "USD", ""), (D("3.8e9"), None, "USD", "")}),
         ("cross_sector", {(D(158), None, "count", "application"),
-                          (D(69), None, "count", "standard")}),
+                          (D(69), None, "count", "standard"), (D(10), None, "count", "compound"),
+                          (D(30), None, "count", "material")}),
     ]
 )  # fmt: skip
 
@@ -188,7 +190,11 @@ def test_project_vault_amounts_are_parts_of_its_total_not_a_conflict(seed):
     assert initiative_conflicts(vault) == []
     assert vault not in initiatives_with_conflicts()
 
-    # Without those facts, the reports that do not say what the amount measures disagree.
+    # Read as the same measure (as reports that do not say what the amount is for would be),
+    # the amounts are still no rivals: the loan and the total it is part of are reference facts.
+    Claim.objects.about_initiative(vault).update(measure="")
+    assert initiative_conflicts(vault) == []
+    # Without those facts, they disagree.
     vault.facts.all().delete()
     conflicts = initiative_conflicts(vault)
     assert any({D(10e9), D(12e9)} <= {v.value for v in c.values} for c in conflicts)
