@@ -147,6 +147,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # failures are what we count; successes need no table
+AXES_VERBOSE = False  # no banner on every management command; lockouts are still logged
 AXES_CLIENT_IP_CALLABLE = "reex.clients.client_address"
 AXES_COOLOFF_MESSAGE = (
     "Too many failed sign-ins for this account or from this address: signing in is refused "
