@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.factories import load_sample_tracker, make_editor
+from tests.factories import add_rival_vault_report, load_sample_tracker, make_editor
 from tracker import services
 from tracker.models import Claim, Entity
 
@@ -33,6 +33,7 @@ def size(viewport) -> str:
 def test_reader_searches_opens_initiative_follows_timeline_and_sees_verified_badge(
     live_server, page, sample, viewport, screenshot
 ):
+    add_rival_vault_report()  # another amount for the loan: reports disagree until verified
     services.claim_review(
         claim=ten_billion(),
         status="verified",
@@ -51,7 +52,10 @@ def test_reader_searches_opens_initiative_follows_timeline_and_sees_verified_bad
     results.get_by_role("link", name=VAULT_TITLE, exact=False).click()
     page.locator(".article__aside").get_by_role("link", name="Project Vault").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Project Vault")
-    expect(page.get_by_text("Reports disagree")).to_be_visible()
+    # The loan's amounts differed; an editor verified one, and the panel says which.
+    panel = page.locator(".conflict--resolved")
+    expect(panel).to_contain_text("an editor verified one")
+    expect(panel.locator(".conflict__value", has_text="$8 billion")).to_contain_text("Superseded")
     expect(page.locator(".chart__svg")).to_be_visible()
 
     page.locator(".timeline").get_by_role("link", name=VAULT_TITLE, exact=False).click()
