@@ -15,6 +15,8 @@ from tracker.selectors import initiative_conflicts, initiative_page, initiatives
 pytestmark = pytest.mark.django_db
 
 D = Decimal
+LENDERS = "Lenders approved a $4 billion loan for the Harbour Minerals Reserve."
+SECURED = "The Harbour Minerals Reserve secured a $4 billion loan on Monday."
 
 
 @pytest.fixture
@@ -30,6 +32,15 @@ def enrich(*articles, force=False):
     return services.articles_enrich(article_ids=[a.pk for a in articles], force=force)
 
 
+@pytest.fixture
+def two_wordings(names):
+    """Two articles stating one fact, the reserve's $4 billion loan, each in its own words."""
+    first = make_article(title="Reserve financing approved", content_text=LENDERS)
+    second = make_article(title="What the reserve gets", content_text=SECURED)
+    enrich(first, second)
+    return first, second
+
+
 def test_the_same_figure_for_different_measures_stays_two_claims(names):
     refining = make_article(content_text="China refines 90% of the world's rare earth oxides.")
     magnets = make_article(content_text="China makes 90% of the world's rare-earth magnets.")
@@ -41,33 +52,18 @@ def test_the_same_figure_for_different_measures_stays_two_claims(names):
         assert appearance.claim.appearances.count() == 1
 
 
-def test_the_same_fact_in_other_words_is_one_claim_quoted_in_each_articles_words(names):
-    first = make_article(
-        title="Reserve financing approved",
-        content_text="Lenders approved a $4 billion loan for the Harbour Minerals Reserve.",
-    )
-    second = make_article(
-        title="What the reserve gets",
-        content_text="The Harbour Minerals Reserve secured a $4 billion loan on Monday.",
-    )
-    enrich(first, second)
+def test_the_same_fact_in_other_words_is_one_claim_quoted_in_each_articles_words(
+    names, two_wordings
+):
+    first, second = two_wordings
     (claim,) = Claim.objects.filter(subject_initiative=names["fund"], value=D(4e9))
     assert claim.measure == "loan"
     sentences = dict(claim.appearances.values_list("article_id", "sentence"))
-    assert sentences == {
-        first.pk: "Lenders approved a $4 billion loan for the Harbour Minerals Reserve.",
-        second.pk: "The Harbour Minerals Reserve secured a $4 billion loan on Monday.",
-    }
+    assert sentences == {first.pk: LENDERS, second.pk: SECURED}
 
 
-def test_each_article_page_quotes_its_own_sentence(client, names):
-    first = make_article(
-        content_text="Lenders approved a $4 billion loan for the Harbour Minerals Reserve."
-    )
-    second = make_article(
-        content_text="The Harbour Minerals Reserve secured a $4 billion loan on Monday."
-    )
-    enrich(first, second)
+def test_each_article_page_quotes_its_own_sentence(client, two_wordings):
+    first, second = two_wordings
     assert Claim.objects.filter(value=D(4e9)).count() == 1
     for own, other in ((first, second), (second, first)):
         page = client.get(own.get_absolute_url()).content.decode()
@@ -75,47 +71,32 @@ def test_each_article_page_quotes_its_own_sentence(client, names):
         assert other.content_text not in page, "an article page quoted another article"
 
 
-def test_lists_quote_each_article_beside_its_own_sentence(client, names):
-    first = make_article(
-        title="Reserve financing approved",
-        content_text="Lenders approved a $4 billion loan for the Harbour Minerals Reserve.",
-    )
-    second = make_article(
-        title="What the reserve gets",
-        content_text="The Harbour Minerals Reserve secured a $4 billion loan on Monday.",
-    )
-    enrich(first, second)
+def test_lists_quote_each_article_beside_its_own_sentence(client, two_wordings):
+    first, second = two_wordings
     page = client.get("/initiatives/harbour-reserve/").content.decode()
-    for article in (first, second):
+    for article, other in ((first, second), (second, first)):
         quote = page.index(article.content_text)
         title = page.index(article.title, quote)
         # Each quote is followed by its own article's title before the next quote starts.
-        other = second if article is first else first
         assert not quote < page.find(other.content_text) < title
 
 
-def test_the_api_and_export_quote_appearances_not_the_first_text(names):
-    first = make_article(
-        content_text="Lenders approved a $4 billion loan for the Harbour Minerals Reserve."
-    )
-    second = make_article(
-        content_text="The Harbour Minerals Reserve secured a $4 billion loan on Monday."
-    )
-    enrich(first, second)
+def test_the_api_and_export_quote_appearances_not_the_first_text(two_wordings):
+    first, second = two_wordings
     claim = Claim.objects.get(value=D(4e9))
     _, raw = make_api_key(rate_per_minute=10_000, scopes=["read", "export"])
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
     data = api.get(f"/api/v1/claims/{claim.pk}/").json()
     assert {(a["article"], a["sentence"]) for a in data["appearances"]} == {
-        (first.pk, first.content_text),
-        (second.pk, second.content_text),
+        (first.pk, LENDERS),
+        (second.pk, SECURED),
     }
     assert data["measure"] == "loan" and data["unit"] == "USD"
     response = api.get("/api/v1/export/claims.jsonl")
     rows = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
     (row,) = [r for r in rows if r["id"] == claim.pk]
-    quoted = {first.pk: first.content_text, second.pk: second.content_text}
+    quoted = {first.pk: LENDERS, second.pk: SECURED}
     assert row["statement"] == quoted[row["statement_article"]]
 
 
