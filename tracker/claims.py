@@ -496,6 +496,8 @@ def _read(text: str, start: int, end: int):
         unit, per_year = tail.group("rate_unit").lower(), True
     else:
         unit = _SPACES.sub(" ", tail.group("mass_unit").lower())
+        if not per and (what := _OF_WHAT.match(text, finish)):
+            per = _per(text, what.end())[0]  # "1,000 tonnes of magnets a year"
         per_year = per == "yr"
     if per_year:
         per = ""
@@ -504,6 +506,8 @@ def _read(text: str, start: int, end: int):
 
 
 _MONEY_TAIL = re.compile(rf"{_RANGE_TAIL}{_MONEY_MULT}?")
+# What a tonnage is of, when a rate follows it: "tonnes of NdPr oxide a year".
+_OF_WHAT = re.compile(r"\s+of(?:\s+[\w-]+){1,3}?(?=\s(?:per|a|an|each|every)\s|\s(?i:annually)\b)")
 
 
 def _read_count(text: str, start: int, end: int):
@@ -676,7 +680,9 @@ _CLAUSE_BREAK = re.compile(
     r"|\band(?=\s+(?:a|an|the|its|their|about|around|roughly|nearly|up to|more than|over)\b"
     r"|\s+[~≈$€£¥0-9])"
 )
-ATTRIBUTION_CUES = ("says", "said", "claims", "claimed", "reportedly", "according to")
+ATTRIBUTION_CUES = (
+    "says", "said", "say", "claims", "claimed", "claim", "reportedly", "according to",
+)  # fmt: skip
 _ATTRIBUTION = re.compile(rf"\b(?:{'|'.join(ATTRIBUTION_CUES)})\b", re.IGNORECASE)
 # A cue word used as a noun or adjective ("the claims were", "F-35 radar claims", "the said
 # company"): a determiner or number before it, or a verb of its own after it.

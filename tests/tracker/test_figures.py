@@ -122,6 +122,11 @@ def test_ranges_keep_both_ends(text, expected):
         ("40 trucks a day", (D(40), None, "count", "day", "truck")),
         ("800 kg of dysprosium", (D("0.8"), None, "t", "", "")),
         ("1,684 tonnes a year earlier", (D(1684), None, "t", "", "")),
+        ("1,000 tonnes of magnets a year", (D(1000), None, "t/yr", "", "")),
+        ("6,000 tonnes of NdPr oxide per year", (D(6000), None, "t/yr", "", "")),
+        ("500 tonnes of ore a day", (D(500), None, "t", "day", "")),
+        ("300 tonnes of concentrate a year earlier", (D(300), None, "t", "", "")),
+        ("1,000 tonnes of magnets and a year later", (D(1000), None, "t", "", "")),
         ("sales of $3 billion a month ago", (D("3e9"), None, "USD", "", "")),
     ],
 )
@@ -401,6 +406,10 @@ def cue(text: str, word: str) -> bool:
         ("Its claims of a breakthrough drew doubt.", "claims", False),
         ("The said company filed.", "said", False),
         ("Work proceeds according to plan.", "according to", False),
+        ("Analysts say the plant will open in 2027.", "say", True),
+        ("The deal is worth $12 billion, analysts claim.", "claim", True),
+        ("Residents will have a say in the plan.", "say", False),
+        ("The company filed a claim for damages.", "claim", False),
     ],
 )
 def test_attribution_cue_is_a_reporting_verb_not_the_noun(text, word, reporting):
