@@ -260,6 +260,7 @@ def _claims(
         location = HIGHLIGHT if _inside(start, highlight_spans) else BODY
         attributed = bisect.bisect_left(cues, start) < bisect.bisect_left(cues, end)
         clause_starts = [start + offset for offset in claims.clause_starts(sentence)]
+        key = None  # the sentence's sentence_key, worked out once for all its figures
         for figure in figures or [None]:
             subject = context = None
             if figure is not None:
@@ -269,7 +270,9 @@ def _claims(
                 index = bisect.bisect_right(clause_starts, figure.start) - 1
                 clause_end = clause_starts[index + 1] if index + 1 < len(clause_starts) else end
                 context = claims.describe(text, figure, clause_starts[index], clause_end)
-            fingerprint = claim_fingerprint(subject, _fact(figure, context), sentence)
+            if key is None:
+                key = claims.sentence_key(sentence)
+            fingerprint = claim_fingerprint(subject, _fact(figure, context), sentence, key=key)
             if fingerprint in seen:
                 continue
             seen.add(fingerprint)
@@ -346,7 +349,9 @@ def _fact(figure: claims.Figure | None, context: claims.FigureContext | None) ->
     )
 
 
-def claim_fingerprint(subject: tuple[str, int] | None, fact: Fact | None, sentence: str) -> str:
+def claim_fingerprint(
+    subject: tuple[str, int] | None, fact: Fact | None, sentence: str, *, key: str | None = None
+) -> str:
     """The identity of a claim.
 
     A figure is one fact across articles when its subject and everything that says what it
@@ -357,7 +362,7 @@ def claim_fingerprint(subject: tuple[str, int] | None, fact: Fact | None, senten
     the same sentence reprinted elsewhere). Without a figure, only the same sentence is the
     same claim.
     """
-    sentence_owner = f"s|{claims.sentence_key(sentence)}"
+    sentence_owner = f"s|{claims.sentence_key(sentence) if key is None else key}"
     if fact is None:
         key = sentence_owner
     else:
