@@ -12,6 +12,8 @@ the parent, the database does it: a write to a child row moves its parent's ``up
   order (two transactions touching the same parents cannot deadlock on them) and a parent
   already touched in this transaction (``updated_at >= now()``) is not written again.
 - SQLite (the embedded default): the same rules as row-level triggers.
+- SQLite drops a table's triggers when a migration rebuilds the table (it has no ALTER COLUMN):
+  such a migration must recreate them, as 0014 does after 0013.
 - A claim's own columns changed by ``update()`` (``needs_independent_verification`` recomputed,
   a subject set to NULL when it is deleted) move its ``updated_at`` unless the write set it.
 """
