@@ -61,6 +61,16 @@ class Feed(models.Model):
     def publisher_key(self) -> str:
         return publisher_key(publisher=self.publisher, url=self.url)
 
+    @property
+    def outlet_name(self) -> str:
+        return outlet_name(title=self.title, publisher=self.publisher, url=self.url)
+
+
+def outlet_name(*, title: str, publisher: str, url: str) -> str:
+    """The name readers see for whoever published a feed's articles: the feed's title, else its
+    publisher's domain. Never a favicon or anything else fetched from the site."""
+    return title.strip() or publisher_key(publisher=publisher, url=url)
+
 
 def publisher_key(*, publisher: str, url: str) -> str:
     """Who publishes a feed: what an editor set, else the feed URL's host.
@@ -71,6 +81,16 @@ def publisher_key(*, publisher: str, url: str) -> str:
         return publisher.strip().lower()
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+def annotated_outlet(row) -> str:
+    """The outlet's name from the ``outlet_columns`` annotations on ``row`` (an article, or a
+    link to one); "" without them or without a feed."""
+    url = getattr(row, "outlet_url", None)
+    if not url:
+        return ""
+    title, publisher = getattr(row, "outlet_title", ""), getattr(row, "outlet_publisher", "")
+    return outlet_name(title=title or "", publisher=publisher or "", url=url)
 
 
 class FeedFetch(models.Model):
@@ -204,6 +224,14 @@ class Article(models.Model):
     def slug(self) -> str:
         """Readable words for the URL; the primary key alone identifies the article."""
         return slugify(self.title)[:80].strip("-") or "article"
+
+    @property
+    def outlet(self) -> str:
+        """The outlet that published the article, from the ``with_outlet()`` annotations (or
+        ``outlets``, set by ``articles.selectors.attach_outlets``); "" when neither was read."""
+        if outlets := getattr(self, "outlets", None):
+            return outlets[0]
+        return annotated_outlet(self)
 
     @property
     def is_future_dated(self) -> bool:

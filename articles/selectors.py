@@ -42,19 +42,41 @@ def _with_tags(articles: QuerySet) -> QuerySet:
     )
 
 
+def attach_outlets(articles: list[Article]) -> list[Article]:
+    """Give each article ``outlets``, the names of every outlet whose feeds carried it (first
+    seen first, without repeats): one query for the whole list. Lists need only the first
+    (``Article.outlet``), which ``with_outlet()`` reads in the list's own query."""
+    names: dict[int, dict[str, None]] = {article.pk: {} for article in articles}
+    if names:
+        links = (
+            ArticleFeed.objects.filter(article_id__in=names)
+            .select_related("feed")
+            .only("article_id", "feed__title", "feed__publisher", "feed__url")
+            .order_by("first_seen_at", "id")
+        )
+        for link in links:
+            names[link.article_id][link.feed.outlet_name] = None
+    for article in articles:
+        article.outlets = list(names[article.pk])
+    return articles
+
+
 def home_articles(*, limit: int = HOME_ARTICLES) -> list[Article]:
-    return list(Article.objects.published().for_listing().newest_first()[:limit])
+    return list(Article.objects.published().for_listing().with_outlet().newest_first()[:limit])
 
 
 def article_list_page(*, page_number: str | int | None) -> Page:
-    articles = Article.objects.published().for_listing().newest_first()
+    articles = Article.objects.published().for_listing().with_outlet().newest_first()
     return paginate(articles, page_number=page_number, per_page=LIST_PER_PAGE)
 
 
 def article_for_reader(*, pk: int) -> Article | None:
     """A published article with everything its page shows; None if it is missing or hidden."""
     # content_text is only for search and extraction: the page renders content_html.
-    return _with_tags(Article.objects.published().defer("content_text").filter(pk=pk)).first()
+    article = _with_tags(Article.objects.published().defer("content_text").filter(pk=pk)).first()
+    if article is not None:
+        attach_outlets([article])
+    return article
 
 
 def article_search_page(
@@ -67,7 +89,9 @@ def article_search_page(
     initiative: str | None = None,
 ) -> SearchResults:
     page = paginate(
-        search.search_articles(q=q, start=start, end=end, topic=topic, initiative=initiative),
+        search.search_articles(
+            q=q, start=start, end=end, topic=topic, initiative=initiative
+        ).with_outlet(),
         page_number=page_number,
         per_page=SEARCH_PER_PAGE,
     )

@@ -22,7 +22,7 @@ from django.http import Http404
 
 from articles.models import Article
 from articles.pagination import paginate
-from articles.querysets import LISTING_FIELDS
+from articles.querysets import LISTING_FIELDS, outlet_columns
 from articles.selectors import feed_articles
 
 from .claims import comparable
@@ -310,13 +310,18 @@ def _visible_links(model: type[Link]) -> QuerySet:
 
 
 def _articles_of(links: QuerySet) -> QuerySet:
-    return links.select_related("article").only(
-        *(f"article__{name}" for name in LISTING_FIELDS),
-        "id",
-        "article_id",
-        "origin",
-        "state",
-        "confidence",
+    """Links with their article as a list shows it (``Article.outlet`` included)."""
+    return (
+        links.select_related("article")
+        .annotate(**outlet_columns("article__"))
+        .only(
+            *(f"article__{name}" for name in LISTING_FIELDS),
+            "id",
+            "article_id",
+            "origin",
+            "state",
+            "confidence",
+        )
     )
 
 
