@@ -56,8 +56,15 @@ def full_text_enabled() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _in_tracker(articles: QuerySet, *, topic: str | None, initiative: str | None) -> QuerySet:
-    """Articles linked (by a link an editor has not rejected) to the topic or initiative slug."""
+def in_tracker(
+    articles: QuerySet,
+    *,
+    topic: str | None,
+    initiative: str | None,
+    entity: str | None = None,
+) -> QuerySet:
+    """Articles linked (by a link an editor has not rejected) to the topic, initiative or
+    entity slug."""
     # One filter() per link, so the state applies to the same link row as the slug.
     if topic:
         articles = articles.filter(
@@ -67,6 +74,10 @@ def _in_tracker(articles: QuerySet, *, topic: str | None, initiative: str | None
         articles = articles.filter(
             articleinitiative__initiative__slug=initiative,
             articleinitiative__state__in=VISIBLE_LINK_STATES,
+        )
+    if entity:
+        articles = articles.filter(
+            mention__entity__slug=entity, mention__state__in=VISIBLE_LINK_STATES
         )
     return articles
 
@@ -84,7 +95,7 @@ def search_articles(
     The rows carry ``snippet``: on PostgreSQL the text around the matches with each match
     between ``MATCH_START`` and ``MATCH_STOP`` (use ``snippet_parts``), on SQLite the summary.
     """
-    candidates = _in_tracker(
+    candidates = in_tracker(
         Article.objects.published().published_between(start, end).for_listing(),
         topic=topic,
         initiative=initiative,
@@ -97,7 +108,7 @@ def search_articles(
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
     # The cap: the newest RANK_CAP matches (an index-ordered LIMIT), then ranked among themselves.
     capped = (
-        _in_tracker(
+        in_tracker(
             Article.objects.published().published_between(start, end),
             topic=topic,
             initiative=initiative,

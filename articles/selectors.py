@@ -65,8 +65,24 @@ def home_articles(*, limit: int = HOME_ARTICLES) -> list[Article]:
     return list(Article.objects.published().for_listing().with_outlet().newest_first()[:limit])
 
 
-def article_list_page(*, page_number: str | int | None) -> Page:
-    articles = Article.objects.published().for_listing().with_outlet().newest_first()
+def article_list_page(
+    *,
+    page_number: str | int | None,
+    outlet: int | None = None,
+    topic: str | None = None,
+    initiative: str | None = None,
+    entity: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> Page:
+    """Published articles, newest first: those an outlet's feed carried (``outlet``, a feed id),
+    linked to a topic, initiative or entity (slugs; links an editor has not rejected), published
+    between two days; each filter optional."""
+    articles = Article.objects.published().published_between(start, end)
+    if outlet is not None:
+        articles = articles.filter(feed_links__feed_id=outlet)
+    articles = search.in_tracker(articles, topic=topic, initiative=initiative, entity=entity)
+    articles = articles.for_listing().with_outlet().newest_first()
     return paginate(articles, page_number=page_number, per_page=LIST_PER_PAGE)
 
 

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from reex.ratelimit import rate_limit_per_address
-from tracker.forms import ReaderSearchForm
+from tracker.forms import ArticleFilterForm, ReaderSearchForm
 
 from . import selectors
 from .caching import cache_reader_page
@@ -27,10 +27,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", context)
 
 
-@cache_reader_page(params=["page"])
+@cache_reader_page(params=[*ArticleFilterForm.base_fields, "page"])
 def article_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.article_list_page(page_number=request.GET.get("page"))
-    return render(request, "articles/article_list.html", {"page_obj": page})
+    form = ArticleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = selectors.article_list_page(
+        page_number=request.GET.get("page"),
+        outlet=getattr(filters.get("outlet"), "pk", None),
+        topic=getattr(filters.get("topic"), "slug", None),
+        initiative=getattr(filters.get("initiative"), "slug", None),
+        entity=getattr(filters.get("entity"), "slug", None),
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
+    context = {"page_obj": page, "form": form, "filtered": any(filters.values())}
+    # A filter naming nothing (an unknown outlet or slug, a bad date) is the reader's error,
+    # shown beside its field: a 400, which is never cached.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "articles/article_list.html", context, status=status)
 
 
 @cache_reader_page
