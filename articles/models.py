@@ -149,6 +149,22 @@ class FeedFetch(models.Model):
         return max(self.entries_seen - self.entries_created - self.entries_updated, 0)
 
 
+class Story(models.Model):
+    """One event as several outlets reported it: the articles grouped by ``articles.stories``
+    (near-duplicate words, shared figures, close dates), or by an editor."""
+
+    title = models.CharField(max_length=1000, help_text="The first report's title, for editors.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title or f"Story {self.pk}"
+
+
 class Article(models.Model):
     """One post, whichever feeds carried it; identified by ``identity`` (see ``identity.py``)."""
 
@@ -189,6 +205,18 @@ class Article(models.Model):
 
     content_hash = models.CharField(max_length=64)
     is_hidden = models.BooleanField(default=False, help_text="Hidden articles never reach readers.")
+    story = models.ForeignKey(
+        Story,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The event it reports, shared with other outlets' reports of it.",
+    )
+    story_pinned = models.BooleanField(
+        default=False,
+        help_text="An editor placed it in its story (split or merge): grouping leaves it there.",
+    )
     feeds = models.ManyToManyField(Feed, through="ArticleFeed", related_name="articles")
 
     first_seen_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -61,8 +61,31 @@ def attach_outlets(articles: list[Article]) -> list[Article]:
     return articles
 
 
+def attach_other_reports(articles: list[Article]) -> list[Article]:
+    """Give each article ``other_reports``: the other published articles of its story (each
+    with its ``outlet``), oldest first; one query for the whole list."""
+    stories = {a.story_id for a in articles if a.story_id}
+    others: dict[int, list[Article]] = {}
+    if stories:
+        rows = (
+            Article.objects.published()
+            .filter(story_id__in=stories)
+            .exclude(pk__in=[a.pk for a in articles])
+            .only("id", "title", "story_id", "published_at")
+            .with_outlet()
+            .order_by("id")
+        )
+        for row in rows:
+            others.setdefault(row.story_id, []).append(row)
+    for article in articles:
+        article.other_reports = others.get(article.story_id, []) if article.story_id else []
+    return articles
+
+
 def home_articles(*, limit: int = HOME_ARTICLES) -> list[Article]:
-    return list(Article.objects.published().for_listing().with_outlet().newest_first()[:limit])
+    """The newest articles, each story once (its first report) with its other reports."""
+    articles = Article.objects.published().one_per_story().for_listing().with_outlet()
+    return attach_other_reports(list(articles.newest_first()[:limit]))
 
 
 def article_list_page(
@@ -82,8 +105,13 @@ def article_list_page(
     if outlet is not None:
         articles = articles.filter(feed_links__feed_id=outlet)
     articles = search.in_tracker(articles, topic=topic, initiative=initiative, entity=entity)
+    if outlet is None:
+        # Each story once, with its other outlets; filtered by outlet, that outlet's own report.
+        articles = articles.one_per_story()
     articles = articles.for_listing().with_outlet().newest_first()
-    return paginate(articles, page_number=page_number, per_page=LIST_PER_PAGE)
+    page = paginate(articles, page_number=page_number, per_page=LIST_PER_PAGE)
+    page.object_list = attach_other_reports(list(page.object_list))
+    return page
 
 
 def article_for_reader(*, pk: int) -> Article | None:
@@ -92,6 +120,7 @@ def article_for_reader(*, pk: int) -> Article | None:
     article = _with_tags(Article.objects.published().defer("content_text").filter(pk=pk)).first()
     if article is not None:
         attach_outlets([article])
+        attach_other_reports([article])
     return article
 
 
