@@ -144,7 +144,10 @@ def article_search_page(
         q=q,
         page=page,
         capped=search.full_text_enabled() and page.paginator.count >= search.RANK_CAP,
-        hits=[SearchHit(a, search.snippet_parts(a.snippet, q=q)) for a in page.object_list],
+        hits=[
+            SearchHit(a, search.snippet_parts(a.snippet or a.summary, q=q))
+            for a in page.object_list
+        ],
     )
 
 

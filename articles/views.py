@@ -10,6 +10,7 @@ from tracker.forms import ArticleFilterForm, ReaderSearchForm
 from . import selectors
 from .caching import cache_reader_page
 from .search import full_text_enabled as search_is_full_text
+from .search import sqlite_fts_enabled
 
 # Each distinct search is a full-text query (and, once, a cache entry): per address, bounded.
 search_rate_limit = rate_limit_per_address(
@@ -73,7 +74,12 @@ def search(request: HttpRequest) -> HttpResponse:
             topic=getattr(form.cleaned_data["topic"], "slug", None),
             initiative=getattr(form.cleaned_data["initiative"], "slug", None),
         )
-    context = {"form": form, "results": results, "full_text": search_is_full_text()}
+    context = {
+        "form": form,
+        "results": results,
+        "full_text": search_is_full_text(),
+        "word_index": sqlite_fts_enabled(),
+    }
     # A bad parameter is the reader's error, shown beside its field: a 400, never a 500.
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "articles/search.html", context, status=status)
