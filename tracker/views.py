@@ -13,7 +13,7 @@ from articles.caching import cache_reader_page
 from articles.models import Article
 
 from . import selectors, services
-from .charts import weekly_chart
+from .charts import figure_history, weekly_chart
 from .forms import (
     ClaimFilterForm,
     ClaimReviewForm,
@@ -74,11 +74,14 @@ def _direction(sort: str, key: str) -> str:
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     data = selectors.initiative_page(slug=slug, page_number=request.GET.get("page"))
     chart = weekly_chart(data.weeks, title=f"Articles on {data.initiative.name} per week")
-    return render(
-        request,
-        "tracker/initiative_detail.html",
-        {"data": data, "chart": chart, "reviewed_claims": _reviewed(data.claims)},
-    )
+    history = figure_history(data.claims, title=f"{data.initiative.name}, as reported")
+    context = {
+        "data": data,
+        "chart": chart,
+        "history": history,
+        "reviewed_claims": _reviewed(data.claims),
+    }
+    return render(request, "tracker/initiative_detail.html", context)
 
 
 @cache_reader_page(params=["kind", "page"])
