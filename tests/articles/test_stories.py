@@ -163,3 +163,13 @@ def test_the_story_admin_merges_and_splits(client, two_outlets):
         {"action": "merge", "_selected_action": list(Story.objects.values_list("pk", flat=True))},
     )
     assert response.status_code == 302 and Story.objects.count() == 1
+
+
+def test_a_hidden_first_report_leaves_the_other_outlets_report_on_the_home_page(
+    client, two_outlets
+):
+    wire, daily, _ = two_outlets
+    Article.objects.filter(pk=wire.pk).update(is_hidden=True)
+    html = client.get("/").content.decode()
+    assert f">{escape(daily.title)}<" in html
+    assert wire.get_absolute_url() not in html and "Also reported by" not in html
