@@ -282,7 +282,11 @@ class Article(models.Model):
     def tags(self) -> list[str]:
         """The categories every feed gave this post, in first-seen order, without repeats."""
         seen: dict[str, None] = {}
-        for link in self.feed_links.all():
+        links = self.feed_links.all()
+        if "feed_links" not in getattr(self, "_prefetched_objects_cache", {}):
+            # Prefetched lists come in this order (selectors._with_tags); a plain read has none.
+            links = links.order_by("first_seen_at", "id")
+        for link in links:
             seen.update(dict.fromkeys(link.categories))
         return list(seen)
 
