@@ -13,14 +13,14 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
 from django.db import connections, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from tracker.models import ArticleInitiative, ClaimAppearance, Mention
 
-from . import search, services
-from .models import Article, ArticleFeed, Feed, FeedFetch
+from . import search, services, stories
+from .models import Article, ArticleFeed, Feed, FeedFetch, Story
 from .querysets import NEWEST_FIRST
 
 # Columns of an article that lists never need: kilobytes each.
@@ -251,7 +251,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "is_hidden", "summary",
         "highlights", "takeaway", "sources", "disclosure", "is_state_media", "comments_url",
         "comment_count", "comment_feed_url", "content_hash", "first_seen_at", "updated_at",
-        "content_html", "review_link",
+        "content_html", "review_link", "story", "story_pinned",
     ]  # fmt: skip
     exclude = ["content_text"]
     inlines = [InitiativeLinkInline, MentionInline, ClaimAppearanceInline, ArticleFeedInline]
@@ -298,3 +298,59 @@ class ArticleAdmin(admin.ModelAdmin):
     def unhide(self, request, queryset):
         changed = sum(services.article_unhide(article=a) for a in queryset.only("id", "is_hidden"))
         self.message_user(request, f"{changed} article(s) shown again.", messages.SUCCESS)
+
+
+class StoryArticleInline(admin.TabularInline):
+    model = Article
+    fields = ["title", "published_at", "outlets", "story_pinned", "is_hidden"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # articles join stories through grouping or the merge action
+
+    @admin.display(description="Outlets")
+    def outlets(self, article):
+        return ", ".join(dict.fromkeys(link.feed.outlet_name for link in article.feed_links.all()))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("feed_links__feed")
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    """Stories as grouping made them; editors split a wrong one and merge what belongs together
+    (articles.stories services). Articles an editor placed stay where they were put."""
+
+    list_display = ["title", "article_count", "created_at"]
+    search_fields = ["title"]
+    readonly_fields = ["title", "created_at", "updated_at"]
+    inlines = [StoryArticleInline]
+    actions = ["split", "merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+
+    def has_add_permission(self, request):
+        return False  # grouping makes stories; editors split and merge them
+
+    @admin.display(description="Articles", ordering="n_articles")
+    def article_count(self, story):
+        return story.n_articles
+
+    @admin.action(description="Split: give each article its own story", permissions=["change"])
+    def split(self, request, queryset):
+        made = sum(len(stories.story_split(story=story)) for story in queryset)
+        self.message_user(request, f"Split into {made} stories.", messages.SUCCESS)
+
+    @admin.action(description="Merge the selected stories into one", permissions=["change"])
+    def merge(self, request, queryset):
+        chosen = list(queryset)
+        if len(chosen) < 2:
+            self.message_user(request, "Select at least two stories to merge.", messages.WARNING)
+            return
+        kept = stories.stories_merge(stories=chosen)
+        self.message_user(request, f"Merged into “{kept}”.", messages.SUCCESS)

@@ -32,12 +32,12 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Max
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 
-from .models import Article
+from .models import Article, Feed
 
 VERSION_KEY = "reader-pages:version"
 # The page cache has a cache (and a Redis database) of its own, one that may evict: pages are
@@ -57,7 +57,9 @@ def page_cache():
 READER_APPS = frozenset({"articles", "tracker"})
 NOT_SHOWN = frozenset(
     {
-        "articles.Feed",  # its fetch state changes on every fetch; pages never name a feed
+        # Its fetch state changes on every fetch; only the fields naming the outlet are shown,
+        # and a change to them invalidates (``_outlet_changed``).
+        "articles.Feed",
         "articles.FeedFetch",  # the fetch log
         "articles.ArticleFeed",  # which feeds carried an article (ingest moves updated_at)
         "tracker.ArticleEnrichment",  # the extraction's own bookkeeping
@@ -91,6 +93,32 @@ def reader_pages_follow_changes() -> None:
     may show (see the module's docstring)."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_row_changed, dispatch_uid="reader-pages-follow-changes")
+    post_init.connect(_outlet_loaded, sender=Feed, dispatch_uid="reader-pages-outlet-loaded")
+    post_save.connect(_outlet_changed, sender=Feed, dispatch_uid="reader-pages-outlet-changed")
+    post_delete.connect(_outlet_changed, sender=Feed, dispatch_uid="reader-pages-outlet-deleted")
+
+
+# What pages show of a feed: the outlet's name (Feed.outlet_name).
+OUTLET_FIELDS = ("title", "publisher", "url")
+
+
+def _outlet_shown(feed: Feed) -> tuple:
+    # __dict__, not getattr: reading a deferred field would cost a query per feed loaded.
+    return tuple(feed.__dict__.get(name) for name in OUTLET_FIELDS)
+
+
+def _outlet_loaded(sender, instance: Feed, **kwargs) -> None:
+    instance._outlet_as_loaded = _outlet_shown(instance)
+
+
+def _outlet_changed(sender, instance: Feed, **kwargs) -> None:
+    """A feed saved with another name (or deleted): pages naming its outlet are stale. Saves of
+    its fetch state alone, on every fetch, leave the cache alone."""
+    if kwargs.get("raw"):
+        return
+    if kwargs.get("created", True) or _outlet_shown(instance) != instance._outlet_as_loaded:
+        _invalidate_once_per_block()
+    instance._outlet_as_loaded = _outlet_shown(instance)
 
 
 def _row_changed(sender, **kwargs) -> None:

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 # (?end=9999-12-31 was a 500); no news is filed outside them.
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2999, 12, 31)
-_IN_RANGE = [
+IN_RANGE = [
     MinValueValidator(EARLIEST, f"Enter a date from {EARLIEST.isoformat()} on."),
     MaxValueValidator(LATEST, f"Enter a date up to {LATEST.isoformat()}."),
 ]
@@ -27,13 +27,13 @@ class SearchForm(forms.Form):
     start = forms.DateField(
         label="From",
         required=False,
-        validators=_IN_RANGE,
+        validators=IN_RANGE,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
         label="To",
         required=False,
-        validators=_IN_RANGE,
+        validators=IN_RANGE,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

@@ -61,6 +61,16 @@ class Feed(models.Model):
     def publisher_key(self) -> str:
         return publisher_key(publisher=self.publisher, url=self.url)
 
+    @property
+    def outlet_name(self) -> str:
+        return outlet_name(title=self.title, publisher=self.publisher, url=self.url)
+
+
+def outlet_name(*, title: str, publisher: str, url: str) -> str:
+    """The name readers see for whoever published a feed's articles: the feed's title, else its
+    publisher's domain. Never a favicon or anything else fetched from the site."""
+    return title.strip() or publisher_key(publisher=publisher, url=url)
+
 
 def publisher_key(*, publisher: str, url: str) -> str:
     """Who publishes a feed: what an editor set, else the feed URL's host.
@@ -71,6 +81,16 @@ def publisher_key(*, publisher: str, url: str) -> str:
         return publisher.strip().lower()
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+def annotated_outlet(row) -> str:
+    """The outlet's name from the ``outlet_columns`` annotations on ``row`` (an article, or a
+    link to one); "" without them or without a feed."""
+    url = getattr(row, "outlet_url", None)
+    if not url:
+        return ""
+    title, publisher = getattr(row, "outlet_title", ""), getattr(row, "outlet_publisher", "")
+    return outlet_name(title=title or "", publisher=publisher or "", url=url)
 
 
 class FeedFetch(models.Model):
@@ -129,6 +149,22 @@ class FeedFetch(models.Model):
         return max(self.entries_seen - self.entries_created - self.entries_updated, 0)
 
 
+class Story(models.Model):
+    """One event as several outlets reported it: the articles grouped by ``articles.stories``
+    (near-duplicate words, shared figures, close dates), or by an editor."""
+
+    title = models.CharField(max_length=1000, help_text="The first report's title, for editors.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title or f"Story {self.pk}"
+
+
 class Article(models.Model):
     """One post, whichever feeds carried it; identified by ``identity`` (see ``identity.py``)."""
 
@@ -169,6 +205,18 @@ class Article(models.Model):
 
     content_hash = models.CharField(max_length=64)
     is_hidden = models.BooleanField(default=False, help_text="Hidden articles never reach readers.")
+    story = models.ForeignKey(
+        Story,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The event it reports, shared with other outlets' reports of it.",
+    )
+    story_pinned = models.BooleanField(
+        default=False,
+        help_text="An editor placed it in its story (split or merge): grouping leaves it there.",
+    )
     feeds = models.ManyToManyField(Feed, through="ArticleFeed", related_name="articles")
 
     first_seen_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -204,6 +252,14 @@ class Article(models.Model):
     def slug(self) -> str:
         """Readable words for the URL; the primary key alone identifies the article."""
         return slugify(self.title)[:80].strip("-") or "article"
+
+    @property
+    def outlet(self) -> str:
+        """The outlet that published the article, from the ``with_outlet()`` annotations (or
+        ``outlets``, set by ``articles.selectors.attach_outlets``); "" when neither was read."""
+        if outlets := getattr(self, "outlets", None):
+            return outlets[0]
+        return annotated_outlet(self)
 
     @property
     def is_future_dated(self) -> bool:

@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 # Readers' order: newest first, undated posts last (served by the index article_newest_idx).
@@ -10,8 +10,23 @@ NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
 # The columns a list of articles shows: the bodies stay in the database.
 LISTING_FIELDS = (
     "id", "title", "summary", "published_at", "first_seen_at", "is_state_media", "disclosure",
-    "comment_count",
+    "comment_count", "story_id",
 )  # fmt: skip
+
+
+def outlet_columns(path: str = "") -> dict[str, Subquery]:
+    """Annotations naming the outlet of an article (reached by ``path``, e.g. ``"article__"``):
+    the title, publisher and URL of the first feed that carried it, for ``Feed.outlet_name``.
+    Subqueries in the list's own query, so naming outlets costs no query of its own."""
+    from .models import ArticleFeed  # the models import this module
+
+    first_feed = ArticleFeed.objects.filter(article_id=OuterRef(f"{path}pk")).order_by(
+        "first_seen_at", "id"
+    )
+    return {
+        f"outlet_{name}": Subquery(first_feed.values(f"feed__{name}")[:1])
+        for name in ("title", "publisher", "url")
+    }
 
 
 class FeedQuerySet(models.QuerySet):
@@ -52,6 +67,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.only(*LISTING_FIELDS)
+
+    def one_per_story(self):
+        """One article per story: the first report (lowest id) of those readers may see; the
+        others are its "also reported by". Articles in no story all stay."""
+        earlier_report = self.model.objects.filter(
+            published_condition(), story_id=OuterRef("story_id"), pk__lt=OuterRef("pk")
+        )
+        return self.exclude(Exists(earlier_report))
+
+    def with_outlet(self):
+        """Each article with ``outlet_title``, ``outlet_publisher`` and ``outlet_url``, read by
+        ``Article.outlet``."""
+        return self.annotate(**outlet_columns())
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)

@@ -3,7 +3,9 @@
 On PostgreSQL: ``websearch_to_tsquery`` against ``Article.search_vector`` (GIN index). Only the
 ``RANK_CAP`` most recent matches are ranked, so a term found in every article costs the same as a
 rare one; ``ts_headline`` runs only for the rows of the page shown. On SQLite (the embedded
-default) each word must appear in the title or the summary, newest first.
+default) an FTS5 index over title, summary and body (migration 0010, kept by triggers) finds
+articles with every word, ranked by bm25 with snippets; without FTS5, each word must appear in
+the title or the summary, newest first.
 
 The vectors are written by ``search_vectors_update`` (beat, every minute), never while ingest
 writes; see migration ``articles/0003_article_search_vector`` for why and for the trigger that
@@ -18,6 +20,7 @@ from datetime import date
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 
 from .models import Article
@@ -53,11 +56,66 @@ class SnippetPart:
 
 
 def full_text_enabled() -> bool:
+    """PostgreSQL's full-text search (ranked, stemmed, websearch syntax, highlighted)."""
     return connection.vendor == "postgresql"
 
 
-def _in_tracker(articles: QuerySet, *, topic: str | None, initiative: str | None) -> QuerySet:
-    """Articles linked (by a link an editor has not rejected) to the topic or initiative slug."""
+FTS_TABLE = "articles_article_fts"
+_fts_ready: set[str] = set()
+
+
+def sqlite_fts_enabled() -> bool:
+    """The embedded SQLite default's full-text index (migration 0010): present unless this
+    SQLite was built without FTS5. Checked once per database, then remembered."""
+    if connection.vendor != "sqlite":
+        return False
+    name = str(connection.settings_dict["NAME"])
+    if name not in _fts_ready:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
+            )
+            if cursor.fetchone() is None:
+                return False
+        _fts_ready.add(name)
+    return True
+
+
+def fts_query(q: str) -> str:
+    """An FTS5 query for ``q``: every word, each quoted (so no word is read as an operator or
+    column name), all required. Empty when ``q`` has no word."""
+    words = _WORD.findall(q)[:10]
+    return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
+def _fts_matching(articles: QuerySet, q: str) -> QuerySet:
+    match = fts_query(q)
+    if not match:
+        return articles.none()
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608 - our name
+    return articles.filter(pk__in=RawSQL(sql, [match]))
+
+
+def filter_matching(articles: QuerySet, q: str) -> QuerySet:
+    """Articles whose text has every word of ``q``, without ranking, where PostgreSQL's full
+    text is not available: the SQLite FTS5 index (title, summary and body), or at worst every
+    word in the title or summary."""
+    if sqlite_fts_enabled():
+        return _fts_matching(articles, q)
+    for word in _WORD.findall(q)[:10]:
+        articles = articles.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    return articles
+
+
+def in_tracker(
+    articles: QuerySet,
+    *,
+    topic: str | None,
+    initiative: str | None,
+    entity: str | None = None,
+) -> QuerySet:
+    """Articles linked (by a link an editor has not rejected) to the topic, initiative or
+    entity slug."""
     # One filter() per link, so the state applies to the same link row as the slug.
     if topic:
         articles = articles.filter(
@@ -67,6 +125,10 @@ def _in_tracker(articles: QuerySet, *, topic: str | None, initiative: str | None
         articles = articles.filter(
             articleinitiative__initiative__slug=initiative,
             articleinitiative__state__in=VISIBLE_LINK_STATES,
+        )
+    if entity:
+        articles = articles.filter(
+            mention__entity__slug=entity, mention__state__in=VISIBLE_LINK_STATES
         )
     return articles
 
@@ -84,20 +146,20 @@ def search_articles(
     The rows carry ``snippet``: on PostgreSQL the text around the matches with each match
     between ``MATCH_START`` and ``MATCH_STOP`` (use ``snippet_parts``), on SQLite the summary.
     """
-    candidates = _in_tracker(
+    candidates = in_tracker(
         Article.objects.published().published_between(start, end).for_listing(),
         topic=topic,
         initiative=initiative,
     )
     if not full_text_enabled():
-        for word in _WORD.findall(q)[:10]:
-            candidates = candidates.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-        return candidates.annotate(snippet=F("summary")).newest_first()
+        if sqlite_fts_enabled():
+            return _fts_ranked(candidates, q)
+        return filter_matching(candidates, q).annotate(snippet=F("summary")).newest_first()
 
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
     # The cap: the newest RANK_CAP matches (an index-ordered LIMIT), then ranked among themselves.
     capped = (
-        _in_tracker(
+        in_tracker(
             Article.objects.published().published_between(start, end),
             topic=topic,
             initiative=initiative,
@@ -124,6 +186,25 @@ def search_articles(
             ),
         )
         .order_by("-rank", *NEWEST_FIRST)
+    )
+
+
+def _fts_ranked(candidates: QuerySet, q: str) -> QuerySet:
+    """SQLite FTS5: matches best first (bm25, a title match weighing most), then newest; each
+    with ``snippet``, the text around the matches marked as PostgreSQL marks them. The rank and
+    snippet are per-row subqueries, computed only for the rows of the page shown."""
+    match = fts_query(q)
+    per_row = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = articles_article.id"
+    return (
+        _fts_matching(candidates, q)
+        .annotate(
+            rank=RawSQL(f"(SELECT bm25({FTS_TABLE}, 10.0, 4.0, 1.0) {per_row})", [match]),
+            snippet=RawSQL(
+                f"(SELECT snippet({FTS_TABLE}, -1, %s, %s, ' … ', 32) {per_row})",
+                [MATCH_START, MATCH_STOP, match],
+            ),
+        )
+        .order_by("rank", *NEWEST_FIRST)  # bm25: lower is better
     )
 
 

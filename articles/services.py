@@ -32,6 +32,7 @@ from .fetching import FetchError, fetch_url
 from .models import Article, ArticleFeed, Feed, FeedFetch, publisher_key
 from .parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from .safety import UnsafeDocument
+from .stories import stories_assign
 
 logger = logging.getLogger(__name__)
 
@@ -242,8 +243,21 @@ def _ingest_document(
         )
         if counts.changed_ids:
             ids = list(counts.changed_ids)
+            transaction.on_commit(lambda: _articles_group(article_ids=ids))
             transaction.on_commit(lambda: articles_enqueue_enrichment(article_ids=ids))
     return fetch
+
+
+def _articles_group(*, article_ids: list[int]) -> None:
+    """Group new and changed articles into stories (articles.stories), after the ingest has
+    committed. A failure is logged, never the fetch's: the articles are stored either way, and
+    the next ingest or ``group_stories`` groups them."""
+    try:
+        stories_assign(article_ids=article_ids)
+    except DB_UNREACHABLE:
+        raise
+    except Exception:
+        logger.exception("grouping %d articles into stories failed", len(article_ids))
 
 
 def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) -> UpsertCounts:

@@ -5,11 +5,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from reex.ratelimit import rate_limit_per_address
-from tracker.forms import ReaderSearchForm
+from tracker.forms import ArticleFilterForm, ReaderSearchForm
 
 from . import selectors
 from .caching import cache_reader_page
 from .search import full_text_enabled as search_is_full_text
+from .search import sqlite_fts_enabled
 
 # Each distinct search is a full-text query (and, once, a cache entry): per address, bounded.
 search_rate_limit = rate_limit_per_address(
@@ -27,10 +28,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", context)
 
 
-@cache_reader_page(params=["page"])
+@cache_reader_page(params=[*ArticleFilterForm.base_fields, "page"])
 def article_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.article_list_page(page_number=request.GET.get("page"))
-    return render(request, "articles/article_list.html", {"page_obj": page})
+    form = ArticleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = selectors.article_list_page(
+        page_number=request.GET.get("page"),
+        outlet=getattr(filters.get("outlet"), "pk", None),
+        topic=getattr(filters.get("topic"), "slug", None),
+        initiative=getattr(filters.get("initiative"), "slug", None),
+        entity=getattr(filters.get("entity"), "slug", None),
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
+    context = {"page_obj": page, "form": form, "filtered": any(filters.values())}
+    # A filter naming nothing (an unknown outlet or slug, a bad date) is the reader's error,
+    # shown beside its field: a 400, which is never cached.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "articles/article_list.html", context, status=status)
 
 
 @cache_reader_page
@@ -59,7 +74,12 @@ def search(request: HttpRequest) -> HttpResponse:
             topic=getattr(form.cleaned_data["topic"], "slug", None),
             initiative=getattr(form.cleaned_data["initiative"], "slug", None),
         )
-    context = {"form": form, "results": results, "full_text": search_is_full_text()}
+    context = {
+        "form": form,
+        "results": results,
+        "full_text": search_is_full_text(),
+        "word_index": sqlite_fts_enabled(),
+    }
     # A bad parameter is the reader's error, shown beside its field: a 400, never a 500.
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "articles/search.html", context, status=status)

@@ -5,12 +5,15 @@ label reaches the page through the template's escaping."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
+from .claims import comparable
 from .selectors import CHART_WEEKS, WeekCount
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 28, 6, 10, 24  # room for the axis labels
 MIN_WEEKS = 8  # a chart of one bar says little: show at least two months
+HISTORY_LEFT = 76  # room for amounts such as "$12 billion" left of the history's y axis
 
 
 @dataclass(frozen=True)
@@ -96,4 +99,96 @@ def weekly_chart(weeks: Sequence[WeekCount], *, title: str, max_weeks: int = CHA
         ticks=ticks,
         peak=peak,
         total=sum(count for _, count in series),
+    )
+
+
+# --- an initiative's key-figure history -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    day: date
+    value: Decimal  # in the history's unit
+    status: str  # the claim's status: "verified" is drawn apart
+    article_title: str
+
+
+@dataclass(frozen=True)
+class FigureHistory:
+    """The values reported for one of an initiative's figures, by the date of each report, the
+    one an editor verified marked: the geometry of an SVG dot chart
+    (templates/tracker/_figure_history.html)."""
+
+    title: str
+    unit: str  # the unit values are shown in (claims.comparable's)
+    points: tuple[Point, ...]
+    peak: Decimal  # the value at the top of the y axis
+    first: date | None = None
+    last: date | None = None
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = HISTORY_LEFT
+    top: int = TOP
+    baseline: int = HEIGHT - BOTTOM
+
+    @property
+    def verified(self) -> tuple[Point, ...]:
+        return tuple(p for p in self.points if p.status == "verified")
+
+    @property
+    def line(self) -> str:
+        """The polyline through the reports in date order."""
+        return " ".join(f"{p.x},{p.y}" for p in self.points)
+
+
+def figure_history(claims: Sequence, *, title: str) -> FigureHistory | None:
+    """The history of the figure most often reported among ``claims`` (an initiative's, each
+    with ``listed_appearances`` as ``selectors._attach_articles`` gives them): one point per
+    dated report of a value, at the report's date; None when no figure was reported twice.
+
+    Figures are grouped as conflicts are: the same measure, in one comparable unit and per the
+    same denominator. Values that look misread at the source (``implausible``) are left out.
+    """
+    groups: dict[tuple[str, str, str], list[tuple[date, Decimal, object, str]]] = {}
+    for claim in claims:
+        if claim.value is None or claim.implausible:
+            continue
+        value, unit = comparable(claim.value, claim.unit)
+        key = (claim.measure.lower(), unit, claim.per)
+        for appearance in getattr(claim, "listed_appearances", ()):
+            published = appearance.article.published_at
+            if published is not None:
+                groups.setdefault(key, []).append(
+                    (published.date(), value, claim.status, appearance.article.title)
+                )
+    # The most reported figure; among equals, one an editor verified, then by name.
+    candidates = [
+        (len(reports), any(r[2] == "verified" for r in reports), key, reports)
+        for key, reports in groups.items()
+        if len(reports) >= 2
+    ]
+    if not candidates:
+        return None
+    _, _, (measure, unit, per), reports = max(candidates, key=lambda c: (c[0], c[1], c[2]))
+    reports.sort(key=lambda r: (r[0], r[1]))
+    first, last = reports[0][0], reports[-1][0]
+    span = max((last - first).days, 1)
+    peak = max(r[1] for r in reports) or Decimal(1)
+    plot_width = WIDTH - HISTORY_LEFT - RIGHT - 6
+    plot_height = HEIGHT - TOP - BOTTOM
+    points = []
+    for day, value, status, article_title in reports:
+        x = HISTORY_LEFT + 3 + plot_width * ((day - first).days / span if last != first else 0.5)
+        y = TOP + plot_height - plot_height * float(value / peak)
+        points.append(Point(round(x, 1), round(y, 1), day, value, str(status), article_title))
+    what = " ".join(part for part in (measure, f"per {per}" if per else "") if part)
+    return FigureHistory(
+        title=f"{title}: {what}" if what else title,
+        unit=unit,
+        points=tuple(points),
+        peak=peak,
+        first=first,
+        last=last,
     )

@@ -3,8 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from articles.forms import SearchForm
+from articles.forms import IN_RANGE, SearchForm
+from articles.models import Feed
 
+from . import claims as claim_facts
 from .models import Claim, Entity, Initiative, Link, Topic
 
 
@@ -21,22 +23,100 @@ class ReaderSearchForm(SearchForm):
     initiative = _by_slug(Initiative.objects.only("id", "name", "slug", "acronym"), "Initiative")
 
 
+def _entity_by_slug(slug: str) -> Entity | None:
+    # A slug, not a select: there are too many entities for one list.
+    if not slug:
+        return None
+    entity = Entity.objects.filter(slug=slug).only("id", "name", "slug").first()
+    if entity is None:
+        raise ValidationError("No entity has this slug.")
+    return entity
+
+
+class OutletChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Feed) -> str:
+        return obj.outlet_name
+
+
+class ArticleFilterForm(SearchForm):
+    """The filters of /articles/: outlet (a feed, by id), topic, initiative, entity, dates."""
+
+    q = None  # /articles/ lists; /search/ searches
+    outlet = OutletChoiceField(
+        queryset=Feed.objects.only("id", "title", "publisher", "url").order_by("title", "url"),
+        required=False,
+        label="Outlet",
+        empty_label="Any",
+    )
+    topic = _by_slug(Topic.objects.only("id", "name", "slug"), "Topic")
+    initiative = _by_slug(Initiative.objects.only("id", "name", "slug", "acronym"), "Initiative")
+    entity = forms.SlugField(required=False, label="Entity (slug)", max_length=200)
+
+    def clean_entity(self) -> Entity | None:
+        return _entity_by_slug(self.cleaned_data["entity"])
+
+
 class ClaimFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any"), *Claim.Status.choices], required=False, label="Status"
     )
     initiative = _by_slug(Initiative.objects.only("id", "name", "slug", "acronym"), "Initiative")
     entity = forms.SlugField(required=False, label="Entity (slug)", max_length=200)
+    # Free text, matched whole and case-insensitively: the extractor's measures are open-ended.
+    measure = forms.CharField(
+        required=False, max_length=120, strip=True, label="Measure (e.g. loan, capacity)"
+    )
+    unit = forms.ChoiceField(
+        choices=[("", "Any"), *claim_facts.UNIT_CHOICES], required=False, label="Unit"
+    )
 
     def clean_entity(self) -> Entity | None:
-        # A slug, not a select: there are too many entities for one list.
-        slug = self.cleaned_data["entity"]
-        if not slug:
-            return None
-        entity = Entity.objects.filter(slug=slug).only("id", "name", "slug").first()
-        if entity is None:
-            raise ValidationError("No entity has this slug.")
-        return entity
+        return _entity_by_slug(self.cleaned_data["entity"])
+
+
+class InitiativeFilterForm(forms.Form):
+    """The filters and order of the /initiatives/ table. The jurisdictions and sponsors offered
+    are those of the initiatives listed (read with them: no query of their own)."""
+
+    SORTS = {
+        "latest": "Last coverage",
+        "name": "Name",
+        "kind": "Kind",
+        "status": "Status",
+        "articles": "Articles",
+    }
+
+    jurisdiction = forms.ChoiceField(required=False, label="Jurisdiction")
+    kind = forms.ChoiceField(
+        choices=[("", "Any"), *Initiative.Kind.choices], required=False, label="Kind"
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any"), *Initiative.Status.choices], required=False, label="Status"
+    )
+    sponsor = forms.ChoiceField(required=False, label="Sponsor")
+    covered_since = forms.DateField(
+        label="Covered since",
+        required=False,
+        validators=IN_RANGE,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = forms.ChoiceField(
+        choices=[
+            ("", "Default (last coverage)"),
+            *((key, label) for key, label in SORTS.items()),
+            *((f"-{key}", f"{label}, reversed") for key, label in SORTS.items()),
+        ],
+        required=False,
+        label="Sort by",
+    )
+
+    def __init__(self, *args, jurisdictions: list[Entity], sponsors: list[Entity], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].choices = [
+            ("", "Any"),
+            *((e.slug, e.name) for e in jurisdictions),
+        ]
+        self.fields["sponsor"].choices = [("", "Any"), *((e.slug, e.name) for e in sponsors)]
 
 
 class ClaimReviewForm(forms.Form):

@@ -17,6 +17,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from articles.models import annotated_outlet
+
 from . import claims
 from .querysets import (
     AliasQuerySet,
@@ -470,6 +472,11 @@ class Link(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.state != self.State.SUGGESTED
+
+    @property
+    def outlet(self) -> str:
+        """The article's outlet, when the link was read with ``outlet_columns("article__")``."""
+        return annotated_outlet(self)
 
 
 class ArticleInitiative(Link):

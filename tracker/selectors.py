@@ -22,7 +22,7 @@ from django.http import Http404
 
 from articles.models import Article
 from articles.pagination import paginate
-from articles.querysets import LISTING_FIELDS
+from articles.querysets import LISTING_FIELDS, outlet_columns
 from articles.selectors import feed_articles
 
 from .claims import comparable
@@ -310,13 +310,18 @@ def _visible_links(model: type[Link]) -> QuerySet:
 
 
 def _articles_of(links: QuerySet) -> QuerySet:
-    return links.select_related("article").only(
-        *(f"article__{name}" for name in LISTING_FIELDS),
-        "id",
-        "article_id",
-        "origin",
-        "state",
-        "confidence",
+    """Links with their article as a list shows it (``Article.outlet`` included)."""
+    return (
+        links.select_related("article")
+        .annotate(**outlet_columns("article__"))
+        .only(
+            *(f"article__{name}" for name in LISTING_FIELDS),
+            "id",
+            "article_id",
+            "origin",
+            "state",
+            "confidence",
+        )
     )
 
 
@@ -471,13 +476,25 @@ def topic_page(*, slug: str, page_number) -> TopicPage:
     )
 
 
-def initiative_list_page(*, page_number, newest_links: int = INDEX_NEWEST_LINKS) -> Page:
-    """Every initiative, most recently covered first, with ``article_count`` and ``latest``.
+@dataclass
+class InitiativeTable:
+    """Every initiative with ``article_count``, ``latest`` (a datetime or None),
+    ``sponsor_list`` and ``jurisdiction_list``, in the default order; and the sponsors and
+    jurisdictions among them, by name, for the table's filters."""
 
-    Neither is aggregated over every link joined to its article (a sequential scan of the
-    article table at scale): the counts come from the links alone, less the few to hidden
-    articles; the latest coverage is read off the newest ``newest_links`` links, as on the home
-    page, and only the initiatives not among them are aggregated, over their own links.
+    initiatives: list[Initiative]
+    sponsors: list[Entity]
+    jurisdictions: list[Entity]
+
+
+def initiative_table(*, newest_links: int = INDEX_NEWEST_LINKS) -> InitiativeTable:
+    """Every initiative, most recently covered first (see ``InitiativeTable``).
+
+    Neither count nor latest date is aggregated over every link joined to its article (a
+    sequential scan of the article table at scale): the counts come from the links alone, less
+    the few to hidden articles; the latest coverage is read off the newest ``newest_links``
+    links, as on the home page, and only the initiatives not among them are aggregated, over
+    their own links.
     """
     links = _visible_links(ArticleInitiative)
     shown = Counter(
@@ -508,13 +525,82 @@ def initiative_list_page(*, page_number, newest_links: int = INDEX_NEWEST_LINKS)
             .annotate(latest=Max("article__published_at"))
             .values_list("initiative", "latest")
         )
-    initiatives = list(Initiative.objects.all())
+    initiatives = list(
+        Initiative.objects.prefetch_related(
+            Prefetch(
+                "sponsorships",
+                InitiativeSponsor.objects.select_related("entity")
+                .only("id", "initiative_id", "role", "entity__id", "entity__name", "entity__slug")
+                .order_by("role", "entity__name"),
+            ),
+            Prefetch(
+                "jurisdictions",
+                Entity.objects.only("id", "name", "slug", "country").order_by("name"),
+            ),
+        )
+    )
+    sponsors: dict[int, Entity] = {}
+    jurisdictions: dict[int, Entity] = {}
     for initiative in initiatives:
         initiative.article_count = shown[initiative.pk]
         initiative.latest = latest.get(initiative.pk)
+        initiative.sponsor_list = [s.entity for s in initiative.sponsorships.all()]
+        initiative.jurisdiction_list = list(initiative.jurisdictions.all())
+        sponsors.update((e.pk, e) for e in initiative.sponsor_list)
+        jurisdictions.update((e.pk, e) for e in initiative.jurisdiction_list)
     # Most recently covered first, never covered last; then by name.
     initiatives.sort(key=lambda i: (-i.latest.timestamp() if i.latest else float("inf"), i.name))
-    return paginate(initiatives, page_number=page_number, per_page=INITIATIVES_PER_PAGE)
+    return InitiativeTable(
+        initiatives=initiatives,
+        sponsors=sorted(sponsors.values(), key=lambda e: e.name.lower()),
+        jurisdictions=sorted(jurisdictions.values(), key=lambda e: e.name.lower()),
+    )
+
+
+# The table's orders (InitiativeFilterForm.SORTS), each a key over one initiative. Every order
+# ends by name, so equal rows keep one order; "-" before a key reverses it.
+_INITIATIVE_SORTS = {
+    "name": lambda i: (i.name.lower(),),
+    "kind": lambda i: (i.get_kind_display().lower(), i.name.lower()),
+    "status": lambda i: (list(Initiative.Status.values).index(i.status), i.name.lower()),
+    "articles": lambda i: (i.article_count, i.name.lower()),
+    "latest": lambda i: (i.latest.timestamp() if i.latest else float("-inf"), i.name.lower()),
+}
+
+
+def initiative_list_page(
+    *,
+    page_number,
+    table: InitiativeTable | None = None,
+    jurisdiction: str = "",
+    kind: str = "",
+    status: str = "",
+    sponsor: str = "",
+    covered_since: date | None = None,
+    sort: str = "",
+    newest_links: int = INDEX_NEWEST_LINKS,
+) -> Page:
+    """The initiatives table, filtered (slugs for the jurisdiction and sponsor, values for kind
+    and status, the latest coverage on or after a day) and sorted (``_INITIATIVE_SORTS``; blank:
+    most recently covered first). Filtered in Python: the table is read whole anyway, and an
+    initiative is a handful of rows."""
+    rows = (table or initiative_table(newest_links=newest_links)).initiatives
+    if jurisdiction:
+        rows = [i for i in rows if any(e.slug == jurisdiction for e in i.jurisdiction_list)]
+    if sponsor:
+        rows = [i for i in rows if any(e.slug == sponsor for e in i.sponsor_list)]
+    if kind:
+        rows = [i for i in rows if i.kind == kind]
+    if status:
+        rows = [i for i in rows if i.status == status]
+    if covered_since:
+        rows = [i for i in rows if i.latest and i.latest.date() >= covered_since]
+    if sort:
+        key = _INITIATIVE_SORTS[sort.removeprefix("-")]
+        descending = sort.startswith("-") != (sort.removeprefix("-") in ("latest", "articles"))
+        # Dates and counts read best largest first; names and kinds A to Z.
+        rows = sorted(rows, key=key, reverse=descending)
+    return paginate(rows, page_number=page_number, per_page=INITIATIVES_PER_PAGE)
 
 
 def entity_list_page(*, kind: str, page_number) -> Page:
@@ -694,12 +780,19 @@ def claim_list_page(
     status: str = "",
     initiative: Initiative | None = None,
     entity: Entity | None = None,
+    measure: str = "",
+    unit: str = "",
     page_number=None,
 ) -> Page:
-    """Claims, verified and disputed first, filtered; each with its visible appearances."""
+    """Claims, verified and disputed first, filtered; each with its visible appearances.
+    ``measure`` matches whole, ignoring case ("loan" finds "Loan", not "loan guarantee")."""
     claims = Claim.objects.visible().select_related("subject_initiative", "subject_entity")
     if status:
         claims = claims.filter(status=status)
+    if measure:
+        claims = claims.filter(measure__iexact=measure)
+    if unit:
+        claims = claims.filter(unit=unit)
     if initiative is not None:
         claims = claims.filter(
             Q(subject_initiative=initiative)

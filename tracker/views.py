@@ -13,8 +13,14 @@ from articles.caching import cache_reader_page
 from articles.models import Article
 
 from . import selectors, services
-from .charts import weekly_chart
-from .forms import ClaimFilterForm, ClaimReviewForm, InitiativeLinkForm, LinkDecisionForm
+from .charts import figure_history, weekly_chart
+from .forms import (
+    ClaimFilterForm,
+    ClaimReviewForm,
+    InitiativeFilterForm,
+    InitiativeLinkForm,
+    LinkDecisionForm,
+)
 from .models import ArticleInitiative, Claim, Entity, Mention
 
 
@@ -30,21 +36,52 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tracker/topic_detail.html", {"data": data, "chart": chart})
 
 
-@cache_reader_page(params=["page"])
+@cache_reader_page(params=[*InitiativeFilterForm.base_fields, "page"])
 def initiative_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.initiative_list_page(page_number=request.GET.get("page"))
-    return render(request, "tracker/initiative_list.html", {"page_obj": page})
+    table = selectors.initiative_table()
+    form = InitiativeFilterForm(
+        request.GET or None, jurisdictions=table.jurisdictions, sponsors=table.sponsors
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = selectors.initiative_list_page(
+        table=table, page_number=request.GET.get("page"), **filters
+    )
+    sort = filters.get("sort", "")
+    columns = {
+        # (label, the sort its heading links to, how the table is sorted by it: aria-sort)
+        key: (label, f"-{key}" if sort == key else key, _direction(sort or "latest", key))
+        for key, label in InitiativeFilterForm.SORTS.items()
+    }
+    context = {
+        "page_obj": page,
+        "form": form,
+        "columns": columns,
+        "filtered": any(value for name, value in filters.items() if name != "sort"),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "tracker/initiative_list.html", context, status=status)
+
+
+def _direction(sort: str, key: str) -> str:
+    """The aria-sort value of a column: how the table is sorted by it, if it is."""
+    if sort.removeprefix("-") != key:
+        return "none"
+    largest_first = key in ("latest", "articles")
+    return "descending" if sort.startswith("-") != largest_first else "ascending"
 
 
 @cache_reader_page(params=["page"])
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     data = selectors.initiative_page(slug=slug, page_number=request.GET.get("page"))
     chart = weekly_chart(data.weeks, title=f"Articles on {data.initiative.name} per week")
-    return render(
-        request,
-        "tracker/initiative_detail.html",
-        {"data": data, "chart": chart, "reviewed_claims": _reviewed(data.claims)},
-    )
+    history = figure_history(data.claims, title=f"{data.initiative.name}, as reported")
+    context = {
+        "data": data,
+        "chart": chart,
+        "history": history,
+        "reviewed_claims": _reviewed(data.claims),
+    }
+    return render(request, "tracker/initiative_detail.html", context)
 
 
 @cache_reader_page(params=["kind", "page"])
@@ -77,6 +114,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         status=filters.get("status", ""),
         initiative=filters.get("initiative"),
         entity=filters.get("entity"),
+        measure=filters.get("measure", ""),
+        unit=filters.get("unit", ""),
         page_number=request.GET.get("page"),
     )
     context = {"form": form, "page_obj": page, "reviewed_claims": _reviewed(page.object_list)}

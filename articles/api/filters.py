@@ -105,6 +105,4 @@ class ArticleFilter(django_filters.FilterSet):
         if search.full_text_enabled():
             query = SearchQuery(value, config=search.CONFIG, search_type="websearch")
             return queryset.filter(search_vector=query)
-        for word in search._WORD.findall(value)[:10]:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-        return queryset
+        return search.filter_matching(queryset, value)

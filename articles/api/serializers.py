@@ -75,6 +75,11 @@ class ArticleSerializer(serializers.Serializer):
         help_text="BCP 47, lowercased (`en`, `en-us`); blank when the feed does not say.",
     )
     first_seen_at = serializers.DateTimeField(allow_null=True)
+    story = serializers.IntegerField(
+        allow_null=True,
+        help_text="The story (one event, several outlets' reports) it belongs to: articles "
+        "with the same `story` report the same event. Null when no other report was found.",
+    )
     summary = serializers.CharField(allow_null=True, allow_blank=True)
     disclosure = serializers.CharField(allow_null=True, allow_blank=True)
     is_state_media = serializers.BooleanField(allow_null=True)
@@ -90,13 +95,16 @@ class ArticleSerializer(serializers.Serializer):
         hidden = row["is_hidden"]
         data = {"id": row["id"], "deleted": hidden, "updated_at": row["updated_at"]}
         if hidden:
-            data.update(dict.fromkeys(("slug", "source", *CONTENT_FIELDS, *self.body_fields)))
+            data.update(
+                dict.fromkeys(("slug", "source", "story", *CONTENT_FIELDS, *self.body_fields))
+            )
             data.update(initiatives=[], entities=[], topics=[])
             if "claims" in row:
                 data["claims"] = []
             return data
         data["slug"] = slugify(row["title"])[:80].strip("-") or "article"
         data["source"] = source_of(row["url"])
+        data["story"] = row.get("story_id")
         for field in (*CONTENT_FIELDS, *self.body_fields):
             data[field] = row[field]
         data["initiatives"] = row["initiatives"]

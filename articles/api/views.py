@@ -18,7 +18,7 @@ from .serializers import (
 
 LIST_COLUMNS = (
     "id", "url", "title", "author", "published_at", "first_seen_at", "summary", "disclosure",
-    "is_state_media", "comment_count", "is_hidden", "updated_at", "language",
+    "is_state_media", "comment_count", "is_hidden", "updated_at", "language", "story_id",
 )  # fmt: skip
 LINK_COLUMNS = ("article_id", "state", "origin", "confidence", "updated_at")
 LINKS = (

@@ -1,0 +1,229 @@
+"""One story, many outlets: grouping the articles that report the same event.
+
+Two reports of one event rarely share a sentence: each outlet rewords the news. What they share
+is its content words (the names, the metal, the place, the action) and its figures (the tonnes,
+the dollars, the percentage), within a few days. So an article joins the story of the most
+similar article published within ``WINDOW`` of it when either
+
+- their content words overlap strongly (Jaccard of the word sets, ``WORDS_ALONE``), or
+- they overlap moderately (``WORDS_WITH_FIGURE``) and share at least one figure that is not a
+  year: a figure alone is never enough ("100 tonnes" is in many unrelated reports), and topical
+  words alone (rare earth, magnets, China) are shared by every article of a trade feed.
+
+Words are lowercased, stop words dropped, a plural "s" cut; figures are normalised ("1,200" and
+"1200" are one; "$3.5 billion" and "3.5bn" both give 3.5). Exact Jaccard over a few hundred
+candidates per article is cheap in Python, and behaves the same on PostgreSQL and SQLite.
+
+``stories_assign`` runs after ingest on the new and changed articles (articles.services) and is
+idempotent: an article already in a story keeps it, one an editor placed (``story_pinned``) is
+never moved. Editors split and merge stories through ``story_split`` and ``stories_merge``
+(the Story admin's actions).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Left
+
+from .caching import reader_pages_invalidate
+from .models import Article, Story
+
+WINDOW = timedelta(days=3)
+CANDIDATES = 300  # the newest published articles within the window that an article is compared to
+TEXT_CHARS = 4_000  # how much of the body counts: the news is in the first paragraphs
+WORDS_ALONE = 0.55
+WORDS_WITH_FIGURE = 0.25
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_FIGURE = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
+_STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers him his how i if in into is it its itself
+    just me more most my no nor not now of off on once only or other our out over own same she
+    should so some such than that the their them then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you
+    your said says say new year years per cent percent million billion bn mn week month today
+    according including while whose""".split()
+)
+
+
+@dataclass(frozen=True)
+class Signature:
+    words: frozenset[str]
+    figures: frozenset[str]
+
+
+def signature(*, title: str, summary: str = "", text: str = "") -> Signature:
+    """What two reports of one event share: their content words and their figures."""
+    full = f"{title}\n{summary}\n{text[:TEXT_CHARS]}"
+    words = set()
+    for word in _WORD.findall(full.lower()):
+        if len(word) < 3 or word in _STOP_WORDS:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    figures = set()
+    for figure in _FIGURE.findall(full):
+        number = figure.replace(",", "")
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        # Years and tiny counts say nothing about which event it is.
+        if len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100:
+            continue
+        if number.isdigit() and int(number) < 10:
+            continue
+        figures.add(number)
+    return Signature(frozenset(words), frozenset(figures))
+
+
+def similarity(a: Signature, b: Signature) -> float:
+    """0 for unrelated reports, up to 1; at least the threshold for reports of one event."""
+    if not a.words or not b.words:
+        return 0.0
+    jaccard = len(a.words & b.words) / len(a.words | b.words)
+    if jaccard >= WORDS_ALONE:
+        return jaccard
+    if jaccard >= WORDS_WITH_FIGURE and a.figures & b.figures:
+        return jaccard + 0.5  # a shared figure settles it: ranks above a words-only match
+    return 0.0
+
+
+def same_story(a: Signature, b: Signature) -> bool:
+    return similarity(a, b) > 0
+
+
+_FIELDS = ("id", "title", "summary", "published_at", "first_seen_at", "story_id")
+
+
+def _moment(article: Article):
+    return article.published_at or article.first_seen_at
+
+
+def stories_assign(*, article_ids: list[int] | tuple[int, ...]) -> int:
+    """Put each of these articles that has no story into the story of its most similar
+    neighbour (creating the story if the neighbour had none); returns how many joined one.
+
+    Safe to run again and concurrently with ingest: an article with a story, or placed by an
+    editor, is left alone, and every write is conditional on the row still having no story.
+    One query reads the neighbours of the whole batch (at most ``CANDIDATES_PER_RUN``, newest
+    first, with the first ``TEXT_CHARS`` of their bodies), and each signature is computed once.
+    """
+    pending = list(
+        _with_text(Article.objects.published())
+        .filter(pk__in=list(article_ids), story__isnull=True, story_pinned=False)
+        .only(*_FIELDS)
+    )
+    if not pending:
+        return 0
+    earliest = min(_moment(a) for a in pending) - WINDOW
+    latest = max(_moment(a) for a in pending) + WINDOW
+    neighbours = list(
+        _with_text(Article.objects.published())
+        .filter(
+            Q(published_at__range=(earliest, latest))
+            | Q(published_at__isnull=True, first_seen_at__range=(earliest, latest))
+        )
+        .only(*_FIELDS)
+        .order_by("-first_seen_at", "-id")[:CANDIDATES_PER_RUN]
+    )
+    signatures = {a.pk: _signature_of(a) for a in [*pending, *neighbours]}
+    by_id = {a.pk: a for a in neighbours}
+    joined = 0
+    for article in sorted(pending, key=lambda a: (_moment(a), a.pk)):
+        article = by_id.get(article.pk, article)  # one object per row: story ids stay in step
+        best = _best_neighbour(article, neighbours, signatures)
+        if best is not None and _join(article, best):
+            joined += 1
+    if joined:
+        reader_pages_invalidate()
+    return joined
+
+
+CANDIDATES_PER_RUN = 5_000
+
+
+def _with_text(articles):
+    # Only the start of each body: a run may compare thousands of articles.
+    return articles.annotate(text_head=Left("content_text", TEXT_CHARS))
+
+
+def _signature_of(article: Article) -> Signature:
+    return signature(title=article.title, summary=article.summary, text=article.text_head or "")
+
+
+def _best_neighbour(article: Article, neighbours: list[Article], signatures) -> Article | None:
+    moment, mine = _moment(article), signatures[article.pk]
+    best, best_key = None, (0.0, False)
+    for other in neighbours:
+        if other.pk == article.pk or abs(_moment(other) - moment) > WINDOW:
+            continue
+        score = similarity(mine, signatures[other.pk])
+        # Among equals, join a story that exists rather than start one.
+        key = (score, other.story_id is not None)
+        if score > 0 and key > best_key:
+            best, best_key = other, key
+    return best
+
+
+def _join(article: Article, best: Article) -> bool:
+    with transaction.atomic():
+        if best.story_id is None:
+            first = min((article, best), key=lambda a: (_moment(a), a.pk))
+            story = Story.objects.create(title=first.title[:1000])
+            Article.objects.filter(pk=best.pk, story__isnull=True).update(story=story)
+            # Another run may have given it a story meanwhile: join that one instead.
+            best.story_id = Article.objects.values_list("story_id", flat=True).get(pk=best.pk)
+            if best.story_id != story.pk:
+                story.delete()
+        updated = Article.objects.filter(pk=article.pk, story__isnull=True).update(
+            story_id=best.story_id
+        )
+    if updated:
+        article.story_id = best.story_id
+    return bool(updated)
+
+
+# --- editors ------------------------------------------------------------------------------------
+
+
+def story_split(*, story: Story) -> list[Story]:
+    """Give each article of ``story`` a story of its own, pinned so grouping never puts them
+    back together; returns the stories (the first article keeps ``story``)."""
+    with transaction.atomic():
+        articles = list(story.articles.order_by("published_at", "id").only("id", "title"))
+        stories = [story]
+        for article in articles[1:]:
+            own = Story.objects.create(title=article.title[:1000])
+            Article.objects.filter(pk=article.pk).update(story=own, story_pinned=True)
+            stories.append(own)
+        if articles:
+            Article.objects.filter(pk=articles[0].pk).update(story_pinned=True)
+        reader_pages_invalidate()
+    return stories
+
+
+def stories_merge(*, stories: list[Story]) -> Story:
+    """Move every article of ``stories`` into the oldest of them, pinned there; the others are
+    deleted. Returns the story kept."""
+    if not stories:
+        raise ValueError("no stories to merge")
+    with transaction.atomic():
+        kept = min(stories, key=lambda s: (s.created_at, s.pk))
+        others = [s.pk for s in stories if s.pk != kept.pk]
+        Article.objects.filter(Q(story__in=others) | Q(story=kept)).update(
+            story=kept, story_pinned=True
+        )
+        Story.objects.filter(pk__in=others).delete()
+        reader_pages_invalidate()
+    return kept
+
+
+def stories_without_articles_delete() -> int:
+    """Stories left with no article (their articles deleted): removed."""
+    empty = Story.objects.annotate(n=Count("articles")).filter(n=0)
+    return empty.delete()[0]
