@@ -4,6 +4,7 @@ import importlib
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -89,15 +90,27 @@ def test_create_editor_makes_a_staff_member_of_editors_and_can_run_twice(capsys)
     assert user.has_perm("tracker.change_claim") and not user.has_perm("tracker.delete_claim")
 
 
-def test_create_editor_demo_prints_a_fresh_working_password(capsys):
+def test_create_editor_demo_run_again_keeps_the_password_and_says_so(capsys):
     call_command("create_editor", "--demo")
     first = capsys.readouterr().out
-    call_command("create_editor", "demo", "--demo")
+    password = first.split("password:")[1].split()[0]
+    call_command("create_editor", "demo", "--demo")  # bin/demo, run a second time
     second = capsys.readouterr().out
-    password = second.split("password:")[1].split()[0]
-    assert "username: demo" in first and password not in first
+    assert "username: demo" in first and password not in second
+    assert "password: unchanged" in second
     user = Group.objects.get(name="Editors").user_set.get(username="demo")
     assert user.is_staff and user.check_password(password)
+
+
+def test_create_editor_new_password_replaces_it_and_says_it_changed(capsys):
+    call_command("create_editor", "--demo")
+    old = capsys.readouterr().out.split("password:")[1].split()[0]
+    call_command("create_editor", "demo", "--demo", "--new-password")
+    out = capsys.readouterr().out
+    new = out.split("password:")[1].split()[0]
+    assert new != old and "CHANGED" in out
+    user = get_user_model().objects.get(username="demo")
+    assert user.check_password(new) and not user.check_password(old)
 
 
 def test_create_editor_needs_a_username():
