@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -300,6 +301,48 @@ def test_claims_changelist_reads_filter_names_once_and_only_the_listed_columns(d
     assert len(choices) == 1 and len(rows) == 1
     unshown = ('"patterns"', '"summary"', '"description"', '"review_note"', '"password"')
     assert not [column for column in unshown for sql in choices + rows if column in sql]
+
+
+def test_claims_changelist_shows_measure_and_outlets_and_no_red_cross_for_no(desk):
+    from articles.models import ArticleFeed, Feed
+
+    metals = Feed.objects.create(url="https://metals-wire.example.net/rss", title="Metals Wire")
+    mining = Feed.objects.create(url="https://www.mining-daily.example.com/feed/")
+    article = make_article(title="Smelter output rises")
+    for feed in (metals, mining):
+        ArticleFeed.objects.create(article=article, feed=feed)
+    checked = make_claim(articles=[article], measure="smelter output")
+    flagged = make_claim(articles=[article], needs_independent_verification=True)
+    with CaptureQueriesContext(connection) as queries:
+        html = desk.get(CLAIMS).content.decode()
+    assert '<td class="field-measure">smelter output</td>' in html
+    assert html.count('<td class="field-outlets">Metals Wire, mining-daily.example.com</td>') == 2
+    # "No" is the usual case: nothing drawn, and no admin yes/no icon anywhere in the list.
+    assert "icon-no.svg" not in html and "icon-yes.svg" not in html
+    assert html.count('<span class="claim-flag">needs one</span>') == 1
+    assert str(checked.pk) in html and str(flagged.pk) in html
+    outlet_queries = [q["sql"] for q in queries if '"articles_articlefeed"' in q["sql"]]
+    assert len(outlet_queries) == 1  # one query for the page's outlets, not one per claim
+
+
+def test_admin_is_branded_and_names_its_icon(client, desk):
+    login = Client().get(reverse("admin:login")).content.decode()
+    assert "REEx Tracker · editors&#x27; desk" in login
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in login
+    assert 'href="/static/css/admin.css"' in login
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 301 and favicon["Location"] == "/static/img/favicon.svg"
+
+
+def test_claim_history_page_has_no_inline_style(desk):
+    claim = make_claim(articles=[make_article()])
+    services.claim_review(claim=claim, status=Claim.Status.VERIFIED, user=make_user("checker"),
+                          evidence_url="https://example.org/evidence", note="")  # fmt: skip
+    response = desk.get(reverse("admin:tracker_claim_history", args=[claim.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="change-history"' in html
+    assert "style=" not in html  # the CSP refuses inline styles (style-src 'self')
+    assert 'class="paginator history-paginator"' in html
 
 
 # --- initiatives and entities ---------------------------------------------------------------
