@@ -211,7 +211,13 @@ class ArticleInitiativeAdmin(LinkAdmin):
             initiative_id, article_id = _id(request, "initiative"), _id(request, "article")
         except ValueError as exc:
             return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-        queue = review.review_queue(initiative_id=initiative_id, article_id=article_id)
+        group_by = request.GET.get("group", "")
+        queue = review.review_queue(
+            initiative_id=initiative_id,
+            article_id=article_id,
+            group_by=group_by if group_by in review.GROUPINGS else review.BY_TARGET,
+            page_number=request.GET.get("page", 1),
+        )
         suggested, more_suggested = [], False
         if can_see_suggestions and initiative_id is None and article_id is None:
             suggested, more_suggested = review.entity_suggestions()
@@ -229,6 +235,7 @@ class ArticleInitiativeAdmin(LinkAdmin):
             "can_add": can_add,
             "add_form": add_form,
             "media": self.media + add_form.media,
+            "page_range": queue.page.paginator.get_elided_page_range(queue.page.number),
             "initiatives": Initiative.objects.only("id", "name", "acronym"),
             "initiative_id": initiative_id,
             "article_id": article_id,

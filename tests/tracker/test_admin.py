@@ -203,15 +203,71 @@ def test_staff_outside_editors_cannot_decide(client, sample):
     assert link.state == "suggested"
 
 
-def test_queue_queries_do_not_grow_with_the_suggestions(desk, django_assert_max_num_queries):
+@pytest.fixture
+def busy_queue():
+    """120 suggestions: 60 articles, each suggested for one initiative and one entity."""
     initiative, entity = make_initiative(name="Vault"), make_entity(name="EXIM")
+    articles = []
     for n in range(60):
         article = make_article(content_text=f"Story {n}: Vault and EXIM met.")
-        link_article(article, initiative, matched_text="Vault")
+        link_article(article, initiative, matched_text="Vault", confidence=0.5 + n / 1000)
         link_article(article, entity, matched_text="EXIM")
-    with django_assert_max_num_queries(12):
-        response = desk.get(QUEUE)
-    assert sum(len(g.suggestions) for g in response.context["queue"].initiatives) == 60
+        articles.append(article)
+    return initiative, entity, articles
+
+
+def test_queue_pages_by_target_with_a_count_per_group(desk, busy_queue,
+                                                      django_assert_max_num_queries):  # fmt: skip
+    initiative, entity, _ = busy_queue
+    with django_assert_max_num_queries(13):
+        first = desk.get(QUEUE).context["queue"]
+    assert (first.total, first.page.paginator.num_pages) == (120, 3)
+    [vault] = first.groups
+    assert (vault.head, vault.waiting, len(vault.suggestions), vault.continued) == (
+        initiative, 60, 50, False,
+    )  # fmt: skip
+    confidences = [s.link.confidence for s in vault.suggestions]
+    assert confidences == sorted(confidences, reverse=True)  # most confident first
+    with django_assert_max_num_queries(14):
+        second = desk.get(QUEUE, {"page": "2"}).context["queue"]
+    assert [(g.head, g.waiting, len(g.suggestions), g.continued) for g in second.groups] == [
+        (initiative, 60, 10, True), (entity, 60, 40, False),
+    ]  # fmt: skip
+    last = desk.get(QUEUE, {"page": "3"}).context["queue"]
+    assert [(g.head, len(g.suggestions), g.continued) for g in last.groups] == [(entity, 20, True)]
+    shown = {s.key for q in (first, second, last) for g in q.groups for s in g.suggestions}
+    assert len(shown) == 120  # every suggestion on exactly one page
+
+
+def test_queue_grouped_by_article_newest_first(desk, busy_queue):
+    initiative, entity, articles = busy_queue
+    response = desk.get(QUEUE, {"group": "article", "page": "2"})
+    queue = response.context["queue"]
+    assert queue.group_by == "article" and queue.page.number == 2
+    heads = [g.head.pk for g in queue.groups]
+    assert heads == [a.pk for a in reversed(articles)][25:50]
+    for group in queue.groups:
+        assert (group.kind, group.waiting) == ("article", 2)
+        assert [s.target for s in group.suggestions] == [initiative, entity]
+    html = response.content.decode()
+    assert 'href="?group=article&amp;page=3"' in html and 'rel="next"' in html
+    assert "Suggested link" in html
+
+
+@pytest.mark.parametrize("page", ["junk", "0", "999", "²"])
+def test_queue_takes_any_page_number_without_an_error(desk, busy_queue, page):
+    response = desk.get(QUEUE, {"page": page, "group": "nonsense"})
+    assert response.status_code == 200
+    queue = response.context["queue"]
+    assert queue.group_by == "target"
+    assert queue.page.number == (3 if page in ("0", "999") else 1)  # out of range: the last
+
+
+def test_queue_loads_its_shortcuts_from_a_file_not_inline(desk, busy_queue):
+    html = desk.get(QUEUE).content.decode()
+    assert '<script src="/static/js/review-queue.js" defer></script>' in html
+    assert "<script>" not in html and " onclick=" not in html and "style=" not in html
+    assert 'id="review-next"' in html and 'id="review-keys"' in html
 
 
 # --- claims ---------------------------------------------------------------------------------
