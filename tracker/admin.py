@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -545,7 +546,7 @@ class ClaimAdmin(HistoryAdmin):
             return "—"
         who = claim.reviewed_by.username if claim.reviewed_by else "?"
         return format_html("{}<br><span class=\"quiet\">{}</span>", who,
-                           claim.reviewed_at.strftime("%Y-%m-%d"))  # fmt: skip
+                           timezone.localtime(claim.reviewed_at).date().isoformat())  # fmt: skip
 
     @admin.display(description="Names")
     def named(self, claim):
