@@ -254,13 +254,14 @@ def test_queue_grouped_by_article_newest_first(desk, busy_queue):
     assert "Suggested link" in html
 
 
-@pytest.mark.parametrize("page", ["junk", "0", "999", "²"])
-def test_queue_takes_any_page_number_without_an_error(desk, busy_queue, page):
-    response = desk.get(QUEUE, {"page": page, "group": "nonsense"})
+# Not "page": that names pytest-playwright's fixture and would reorder the run around a browser.
+@pytest.mark.parametrize("number", ["junk", "0", "999", "²"])
+def test_queue_takes_any_page_number_without_an_error(desk, busy_queue, number):
+    response = desk.get(QUEUE, {"page": number, "group": "nonsense"})
     assert response.status_code == 200
     queue = response.context["queue"]
     assert queue.group_by == "target"
-    assert queue.page.number == (3 if page in ("0", "999") else 1)  # out of range: the last
+    assert queue.page.number == (3 if number in ("0", "999") else 1)  # out of range: the last
 
 
 def test_queue_loads_its_shortcuts_from_a_file_not_inline(desk, busy_queue):
