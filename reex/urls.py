@@ -12,9 +12,16 @@ from .sitemaps import SITEMAPS
 handler404 = "reex.problems.page_not_found"
 handler500 = "reex.problems.server_error"
 
+# The editors' desk carries the project's name (templates/admin/base_site.html adds its icon
+# and colours).
+admin.site.site_header = "REEx Tracker · editors' desk"
+admin.site.site_title = "REEx Tracker editors"
+admin.site.index_title = "Editors' desk"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/v1/", include("reex.api")),
     path(
         "robots.txt",

@@ -140,6 +140,7 @@ SAMPLES: dict[str, Sample] = {
     "sitemap": Sample("/sitemap.xml", 200),
     "sitemap-section": Sample("/sitemap-articles.xml", 200),
     "healthz": Sample("/healthz", 200),
+    "favicon": Sample("/favicon.ico", 301),
     # Editors' controls: POST, then a redirect back.
     "tracker:claim-review": Sample(
         "/claims/{claim.pk}/review/", 302, method="POST", who="editor", data={"status": "verified"}

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 
-from articles.models import Article
+from articles.models import Article, ArticleFeed, publisher_key
 from articles.pagination import paginate
 from articles.querysets import LISTING_FIELDS, outlet_columns
 from articles.selectors import feed_articles
@@ -824,3 +824,21 @@ def topic_feed_articles(*, topic: Topic, limit: int = FEED_ITEMS) -> list[Articl
 def initiative_feed_articles(*, initiative: Initiative, limit: int = FEED_ITEMS) -> list[Article]:
     links = ArticleInitiative.objects.visible().filter(initiative=initiative)
     return feed_articles(limit=limit, among=links.values("article_id"))
+
+
+def claim_outlets(claim_ids: list[int]) -> dict[int, list[str]]:
+    """The outlets whose feeds carried an article stating each claim, by claim id, sorted: one
+    query whatever the number of claims. An outlet is the feed's publisher as an editor set it,
+    else the feed's title, else its host (``Feed.publisher_key``)."""
+    rows = (
+        ArticleFeed.objects.filter(article__claim_appearances__claim_id__in=claim_ids)
+        .values_list(
+            "article__claim_appearances__claim_id", "feed__publisher", "feed__title", "feed__url"
+        )  # fmt: skip
+        .distinct()
+    )
+    outlets: dict[int, set[str]] = defaultdict(set)
+    for claim_id, publisher, title, url in rows:
+        name = publisher.strip() or title.strip() or publisher_key(publisher="", url=url)
+        outlets[claim_id].add(name)
+    return {claim_id: sorted(names, key=str.casefold) for claim_id, names in outlets.items()}

@@ -4,16 +4,26 @@ from pathlib import Path
 
 import pytest
 
+# The shared seed feeds live in a folder beside the checkout: ../shared/feeds/.
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SHARED_FEED = SHARED / "feeds" / "rareearthexchanges-clean-energy.xml"
 SHARED_EARLIER = SHARED / "feeds" / "rareearthexchanges-clean-energy.earlier.xml"
 SAMPLE_FEED = Path(__file__).resolve().parents[2] / "samples" / "reex-sample-feed.xml"
 
 
-def shared_bytes(path: Path) -> bytes:
+def require_seed(path: Path) -> Path:
+    """``path`` if the shared seed feeds are checked out beside this one, else skip the test,
+    naming the folder looked in (about 20 tests need them; see README, "Two commands")."""
     if not path.exists():
-        pytest.skip(f"the shared seed feeds are not present at {path.parent}")
-    return path.read_bytes()
+        pytest.skip(
+            f"needs the shared seed feeds: {path.name} not found in {path.parent} "
+            "(check them out there, beside this checkout)"
+        )
+    return path
+
+
+def shared_bytes(path: Path) -> bytes:
+    return require_seed(path).read_bytes()
 
 
 def rss(*items: str, title: str = "Test feed", link: str = "https://feeds.example.org") -> bytes:

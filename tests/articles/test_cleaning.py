@@ -2,7 +2,6 @@
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import feedparser
 import pytest
@@ -15,9 +14,8 @@ from articles.cleaning import (
     html_to_text,
     sanitize_html,
 )
+from tests.articles.feeds import SHARED_FEED, shared_bytes
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-FEED = SHARED / "feeds" / "rareearthexchanges-clean-energy.xml"
 BASE = "https://news.example.com/2026/02/post/"
 SAFE_URL_PREFIXES = ("http://", "https://", "mailto:")
 
@@ -283,9 +281,8 @@ def test_a_hostile_base_url_cannot_turn_relative_links_into_scripts():
 
 @pytest.fixture(scope="module")
 def feed_entries():
-    if not FEED.exists():
-        pytest.skip(f"shared feed not found at {FEED} (../shared/ is not checked out)")
-    parsed = feedparser.parse(FEED.read_bytes(), sanitize_html=False, resolve_relative_uris=False)
+    body = shared_bytes(SHARED_FEED)
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     return parsed.entries
 
 

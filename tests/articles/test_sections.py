@@ -1,16 +1,13 @@
 """``articles.sections``: highlights, house take, sources and notices out of sanitized HTML."""
 
 import re
-from pathlib import Path
 
 import feedparser
 import pytest
 
 from articles.cleaning import clean_html_to_text, sanitize_html
 from articles.sections import Sections, body_without_sections, extract_sections
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-FEED = SHARED / "feeds" / "rareearthexchanges-clean-energy.xml"
+from tests.articles.feeds import SHARED_FEED, shared_bytes
 
 
 def sections(html: str) -> Sections:
@@ -215,9 +212,8 @@ def test_state_media_mentioned_only_in_the_body_does_not_count():
 
 @pytest.fixture(scope="module")
 def feed_sections() -> dict[str, Sections]:
-    if not FEED.exists():
-        pytest.skip(f"shared feed not found at {FEED} (../shared/ is not checked out)")
-    parsed = feedparser.parse(FEED.read_bytes(), sanitize_html=False, resolve_relative_uris=False)
+    body = shared_bytes(SHARED_FEED)
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     assert len(parsed.entries) == 25
     return {
         entry.title: extract_sections(sanitize_html(entry.content[0].value, base_url=entry.link))
@@ -361,7 +357,8 @@ def test_body_without_sections_of_hostile_markup_is_still_sanitized_html():
 
 
 def test_shared_feed_bodies_lose_their_sections_and_nothing_else(feed_sections):
-    parsed = feedparser.parse(FEED.read_bytes(), sanitize_html=False, resolve_relative_uris=False)
+    body = shared_bytes(SHARED_FEED)
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     for entry in parsed.entries:
         html = sanitize_html(entry.content[0].value, base_url=entry.link)
         found = feed_sections[entry.title]

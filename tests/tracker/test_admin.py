@@ -4,9 +4,11 @@ import importlib
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -89,15 +91,27 @@ def test_create_editor_makes_a_staff_member_of_editors_and_can_run_twice(capsys)
     assert user.has_perm("tracker.change_claim") and not user.has_perm("tracker.delete_claim")
 
 
-def test_create_editor_demo_prints_a_fresh_working_password(capsys):
+def test_create_editor_demo_run_again_keeps_the_password_and_says_so(capsys):
     call_command("create_editor", "--demo")
     first = capsys.readouterr().out
-    call_command("create_editor", "demo", "--demo")
+    password = first.split("password:")[1].split()[0]
+    call_command("create_editor", "demo", "--demo")  # bin/demo, run a second time
     second = capsys.readouterr().out
-    password = second.split("password:")[1].split()[0]
-    assert "username: demo" in first and password not in first
+    assert "username: demo" in first and password not in second
+    assert "password: unchanged" in second
     user = Group.objects.get(name="Editors").user_set.get(username="demo")
     assert user.is_staff and user.check_password(password)
+
+
+def test_create_editor_new_password_replaces_it_and_says_it_changed(capsys):
+    call_command("create_editor", "--demo")
+    old = capsys.readouterr().out.split("password:")[1].split()[0]
+    call_command("create_editor", "demo", "--demo", "--new-password")
+    out = capsys.readouterr().out
+    new = out.split("password:")[1].split()[0]
+    assert new != old and "CHANGED" in out
+    user = get_user_model().objects.get(username="demo")
+    assert user.check_password(new) and not user.check_password(old)
 
 
 def test_create_editor_needs_a_username():
@@ -189,15 +203,72 @@ def test_staff_outside_editors_cannot_decide(client, sample):
     assert link.state == "suggested"
 
 
-def test_queue_queries_do_not_grow_with_the_suggestions(desk, django_assert_max_num_queries):
+@pytest.fixture
+def busy_queue():
+    """120 suggestions: 60 articles, each suggested for one initiative and one entity."""
     initiative, entity = make_initiative(name="Vault"), make_entity(name="EXIM")
+    articles = []
     for n in range(60):
         article = make_article(content_text=f"Story {n}: Vault and EXIM met.")
-        link_article(article, initiative, matched_text="Vault")
+        link_article(article, initiative, matched_text="Vault", confidence=0.5 + n / 1000)
         link_article(article, entity, matched_text="EXIM")
-    with django_assert_max_num_queries(12):
-        response = desk.get(QUEUE)
-    assert sum(len(g.suggestions) for g in response.context["queue"].initiatives) == 60
+        articles.append(article)
+    return initiative, entity, articles
+
+
+def test_queue_pages_by_target_with_a_count_per_group(desk, busy_queue,
+                                                      django_assert_max_num_queries):  # fmt: skip
+    initiative, entity, _ = busy_queue
+    with django_assert_max_num_queries(13):
+        first = desk.get(QUEUE).context["queue"]
+    assert (first.total, first.page.paginator.num_pages) == (120, 3)
+    [vault] = first.groups
+    assert (vault.head, vault.waiting, len(vault.suggestions), vault.continued) == (
+        initiative, 60, 50, False,
+    )  # fmt: skip
+    confidences = [s.link.confidence for s in vault.suggestions]
+    assert confidences == sorted(confidences, reverse=True)  # most confident first
+    with django_assert_max_num_queries(14):
+        second = desk.get(QUEUE, {"page": "2"}).context["queue"]
+    assert [(g.head, g.waiting, len(g.suggestions), g.continued) for g in second.groups] == [
+        (initiative, 60, 10, True), (entity, 60, 40, False),
+    ]  # fmt: skip
+    last = desk.get(QUEUE, {"page": "3"}).context["queue"]
+    assert [(g.head, len(g.suggestions), g.continued) for g in last.groups] == [(entity, 20, True)]
+    shown = {s.key for q in (first, second, last) for g in q.groups for s in g.suggestions}
+    assert len(shown) == 120  # every suggestion on exactly one page
+
+
+def test_queue_grouped_by_article_newest_first(desk, busy_queue):
+    initiative, entity, articles = busy_queue
+    response = desk.get(QUEUE, {"group": "article", "page": "2"})
+    queue = response.context["queue"]
+    assert queue.group_by == "article" and queue.page.number == 2
+    heads = [g.head.pk for g in queue.groups]
+    assert heads == [a.pk for a in reversed(articles)][25:50]
+    for group in queue.groups:
+        assert (group.kind, group.waiting) == ("article", 2)
+        assert [s.target for s in group.suggestions] == [initiative, entity]
+    html = response.content.decode()
+    assert 'href="?group=article&amp;page=3"' in html and 'rel="next"' in html
+    assert "Suggested link" in html
+
+
+# Not "page": that names pytest-playwright's fixture and would reorder the run around a browser.
+@pytest.mark.parametrize("number", ["junk", "0", "999", "²"])
+def test_queue_takes_any_page_number_without_an_error(desk, busy_queue, number):
+    response = desk.get(QUEUE, {"page": number, "group": "nonsense"})
+    assert response.status_code == 200
+    queue = response.context["queue"]
+    assert queue.group_by == "target"
+    assert queue.page.number == (3 if number in ("0", "999") else 1)  # out of range: the last
+
+
+def test_queue_loads_its_shortcuts_from_a_file_not_inline(desk, busy_queue):
+    html = desk.get(QUEUE).content.decode()
+    assert '<script src="/static/js/review-queue.js" defer></script>' in html
+    assert "<script>" not in html and " onclick=" not in html and "style=" not in html
+    assert 'id="review-next"' in html and 'id="review-keys"' in html
 
 
 # --- claims ---------------------------------------------------------------------------------
@@ -287,6 +358,48 @@ def test_claims_changelist_reads_filter_names_once_and_only_the_listed_columns(d
     assert len(choices) == 1 and len(rows) == 1
     unshown = ('"patterns"', '"summary"', '"description"', '"review_note"', '"password"')
     assert not [column for column in unshown for sql in choices + rows if column in sql]
+
+
+def test_claims_changelist_shows_measure_and_outlets_and_no_red_cross_for_no(desk):
+    from articles.models import ArticleFeed, Feed
+
+    metals = Feed.objects.create(url="https://metals-wire.example.net/rss", title="Metals Wire")
+    mining = Feed.objects.create(url="https://www.mining-daily.example.com/feed/")
+    article = make_article(title="Smelter output rises")
+    for feed in (metals, mining):
+        ArticleFeed.objects.create(article=article, feed=feed)
+    checked = make_claim(articles=[article], measure="smelter output")
+    flagged = make_claim(articles=[article], needs_independent_verification=True)
+    with CaptureQueriesContext(connection) as queries:
+        html = desk.get(CLAIMS).content.decode()
+    assert '<td class="field-measure">smelter output</td>' in html
+    assert html.count('<td class="field-outlets">Metals Wire, mining-daily.example.com</td>') == 2
+    # "No" is the usual case: nothing drawn, and no admin yes/no icon anywhere in the list.
+    assert "icon-no.svg" not in html and "icon-yes.svg" not in html
+    assert html.count('<span class="claim-flag">needs one</span>') == 1
+    assert str(checked.pk) in html and str(flagged.pk) in html
+    outlet_queries = [q["sql"] for q in queries if '"articles_articlefeed"' in q["sql"]]
+    assert len(outlet_queries) == 1  # one query for the page's outlets, not one per claim
+
+
+def test_admin_is_branded_and_names_its_icon(client, desk):
+    login = Client().get(reverse("admin:login")).content.decode()
+    assert "REEx Tracker · editors&#x27; desk" in login
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in login
+    assert 'href="/static/css/admin.css"' in login
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 301 and favicon["Location"] == "/static/img/favicon.svg"
+
+
+def test_claim_history_page_has_no_inline_style(desk):
+    claim = make_claim(articles=[make_article()])
+    services.claim_review(claim=claim, status=Claim.Status.VERIFIED, user=make_user("checker"),
+                          evidence_url="https://example.org/evidence", note="")  # fmt: skip
+    response = desk.get(reverse("admin:tracker_claim_history", args=[claim.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="change-history"' in html
+    assert "style=" not in html  # the CSP refuses inline styles (style-src 'self')
+    assert 'class="paginator history-paginator"' in html
 
 
 # --- initiatives and entities ---------------------------------------------------------------

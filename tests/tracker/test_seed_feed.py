@@ -4,10 +4,10 @@ The expectations come from reading the posts; a post is named here by the start 
 """
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from tests.articles.feeds import SHARED_FEED, require_seed
 from tests.factories import articles_from_feed, make_user
 from tracker import services
 from tracker.models import ArticleInitiative, Claim, ClaimAppearance, Initiative, Link, Mention
@@ -16,7 +16,7 @@ from tracker.selectors import initiative_conflicts, initiative_page, initiatives
 
 pytestmark = pytest.mark.django_db
 
-SEED_FEED = Path(__file__).resolve().parents[3] / "shared/feeds/rareearthexchanges-clean-energy.xml"
+SEED_FEED = SHARED_FEED
 
 POSTS = {
     "recycling": "you-cant-recycle",
@@ -52,8 +52,7 @@ STATE_MEDIA = {
 
 @pytest.fixture
 def seed():
-    if not SEED_FEED.exists():
-        pytest.skip(f"the shared seed feed is not present at {SEED_FEED}")
+    require_seed(SEED_FEED)
     services.reference_load(data=read_reference())
     articles = articles_from_feed(SEED_FEED)
     by_key = {}

@@ -2,7 +2,9 @@
 the admin, in the "Editors" group (see migration tracker/0002_editors_group).
 
 Safe to run again: an existing user is brought into the group and kept; their password changes
-only when one is given (or with ``--demo``, which always sets a fresh one and prints it). A given
+only when one is given. ``--demo`` generates and prints a password for a new demo account and
+keeps an existing one's (``bin/demo`` runs it every time: the password someone noted must keep
+working), saying so; ``--new-password`` generates a fresh one and prints that it changed. A given
 password must pass ``AUTH_PASSWORD_VALIDATORS``, like one set in the admin or by changepassword.
 """
 
@@ -29,21 +31,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo",
             action="store_true",
-            help="The demo account: user 'demo' with a freshly generated password, printed.",
+            help="The demo account: user 'demo'; a new one gets a generated password, printed; "
+            "an existing one keeps its password.",
+        )
+        parser.add_argument(
+            "--new-password",
+            action="store_true",
+            help="Generate a fresh password (printed), replacing the current one.",
         )
 
-    def handle(self, *args, username=None, password=None, demo=False, **options):
+    def handle(self, *args, username=None, password=None, demo=False, new_password=False,
+               **options):  # fmt: skip
         username = username or (DEMO_USERNAME if demo else None)
         if not username:
             raise CommandError("Give a username (or --demo).")
         group = Group.objects.filter(name=EDITORS).first()
         if group is None:
             raise CommandError(f"No {EDITORS!r} group: run `manage.py migrate` first.")
-        if demo and not password:
-            password = secrets.token_urlsafe(12)
         User = get_user_model()
+        existing = User.objects.filter(username=username).first()
+        kept = False
+        if not password:
+            if new_password:
+                password = secrets.token_urlsafe(12)
+            elif demo:
+                kept = existing is not None and existing.has_usable_password()
+                password = None if kept else secrets.token_urlsafe(12)
         if password:
-            existing = User.objects.filter(username=username).first()
             try:
                 validate_password(password, user=existing or User(username=username))
             except ValidationError as exc:
@@ -59,7 +73,13 @@ class Command(BaseCommand):
             user.groups.add(group)
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} editor {username!r} (group {EDITORS})."))
-        if demo:
-            self.stdout.write(f"  username: {username}\n  password: {password}")
+        if kept:
+            self.stdout.write(
+                f"  username: {username}\n  password: unchanged (the one printed when the account "
+                f"was made; `manage.py create_editor {username} --new-password` replaces it)"
+            )
+        elif password and (demo or new_password):
+            changed = "" if created else " (CHANGED: the previous password no longer works)"
+            self.stdout.write(f"  username: {username}\n  password: {password}{changed}")
         elif created and not password:
             self.stdout.write(f"Set a password with: manage.py changepassword {username}")
