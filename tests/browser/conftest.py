@@ -46,3 +46,26 @@ def screenshot():
         return path
 
     return save
+
+
+@pytest.fixture(autouse=True)
+def no_browser_errors(request):
+    """Every browser test fails on what a person's browser would show as broken: a console error
+    (CSP refusals among them), an uncaught script error, a failed request, or a 4xx/5xx
+    answer to anything the page loaded."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    seen: list[str] = []
+    page.on("console", lambda m: m.type == "error" and seen.append(f"console: {m.text}"))
+    page.on("pageerror", lambda error: seen.append(f"page error: {error}"))
+    page.on("requestfailed", lambda r: seen.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and seen.append(f"{r.status}: {r.url}"))
+    yield
+    # A request the page itself abandoned (the test navigated on) is not a failure.
+    seen = [line for line in seen if not line.endswith("net::ERR_ABORTED")]
+    marker = request.node.get_closest_marker("browser_allows")
+    if marker:  # what a test knows the page does and names it (a third party's own request)
+        seen = [line for line in seen if not any(part in line for part in marker.args)]
+    assert seen == [], "the browser saw errors:\n" + "\n".join(seen)
