@@ -81,6 +81,22 @@ class Fact(NamedTuple):
     bound: str
     outlook: str
 
+    @classmethod
+    def of_claim(cls, claim) -> "Fact | None":
+        """The fact a stored claim states; None for a claim without a figure."""
+        if claim.value is None:
+            return None
+        return cls(
+            claim.measure,
+            claim.unit,
+            claim.per,
+            claim.value,
+            claim.value_max,
+            claim.period,
+            claim.bound,
+            claim.outlook,
+        )
+
 
 @dataclass(frozen=True)
 class ClaimFinding:
@@ -94,10 +110,7 @@ class ClaimFinding:
     initiative_ids: frozenset[int]
     is_attributed: bool
     context: claims.FigureContext | None = None
-
-    @property
-    def fact(self) -> Fact | None:
-        return _fact(self.figure, self.context)
+    fact: Fact | None = None
 
 
 @dataclass
@@ -272,7 +285,8 @@ def _claims(
                 context = claims.describe(text, figure, clause_starts[index], clause_end)
             if key is None:
                 key = claims.sentence_key(sentence)
-            fingerprint = claim_fingerprint(subject, _fact(figure, context), sentence, key=key)
+            fact = _fact(figure, context)
+            fingerprint = claim_fingerprint(subject, fact, sentence, key=key)
             if fingerprint in seen:
                 continue
             seen.add(fingerprint)
@@ -288,6 +302,7 @@ def _claims(
                     initiative_ids=initiative_ids,
                     is_attributed=attributed,
                     context=context,
+                    fact=fact,
                 )
             )
     return found

@@ -783,19 +783,7 @@ def _move_m2m(through, column: str, source: Entity, into: Entity) -> set[int]:
 def _claim_resubject(claim: Claim, into: Entity) -> None:
     """A claim about the merged entity is now about ``into``; it may turn out to be one that
     ``into`` already had, in which case the two become one."""
-    fact = None
-    if claim.value is not None:
-        fact = Fact(
-            claim.measure,
-            claim.unit,
-            claim.per,
-            claim.value,
-            claim.value_max,
-            claim.period,
-            claim.bound,
-            claim.outlook,
-        )
-    fingerprint = claim_fingerprint((ENTITY, into.pk), fact, claim.statement)
+    fingerprint = claim_fingerprint((ENTITY, into.pk), Fact.of_claim(claim), claim.statement)
     same = Claim.objects.filter(fingerprint=fingerprint).exclude(pk=claim.pk).first()
     if same is None:
         claim.subject_entity, claim.fingerprint = into, fingerprint
