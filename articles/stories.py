@@ -33,6 +33,7 @@ from .models import Article, Story
 
 WINDOW = timedelta(days=3)
 CANDIDATES = 300  # the newest published articles within the window that an article is compared to
+CANDIDATES_PER_RUN = 5_000  # however many articles a run places
 TEXT_CHARS = 4_000  # how much of the body counts: the news is in the first paragraphs
 WORDS_ALONE = 0.55
 WORDS_WITH_FIGURE = 0.25
@@ -93,10 +94,6 @@ def similarity(a: Signature, b: Signature) -> float:
     return 0.0
 
 
-def same_story(a: Signature, b: Signature) -> bool:
-    return similarity(a, b) > 0
-
-
 _FIELDS = ("id", "title", "summary", "published_at", "first_seen_at", "story_id")
 
 
@@ -110,8 +107,9 @@ def stories_assign(*, article_ids: list[int] | tuple[int, ...]) -> int:
 
     Safe to run again and concurrently with ingest: an article with a story, or placed by an
     editor, is left alone, and every write is conditional on the row still having no story.
-    One query reads the neighbours of the whole batch (at most ``CANDIDATES_PER_RUN``, newest
-    first, with the first ``TEXT_CHARS`` of their bodies), and each signature is computed once.
+    One query reads the neighbours of the whole batch (``CANDIDATES`` per article placed, at
+    most ``CANDIDATES_PER_RUN``, newest first, with the first ``TEXT_CHARS`` of their bodies),
+    and each signature is computed once.
     """
     pending = list(
         _with_text(Article.objects.published())
@@ -129,7 +127,7 @@ def stories_assign(*, article_ids: list[int] | tuple[int, ...]) -> int:
             | Q(published_at__isnull=True, first_seen_at__range=(earliest, latest))
         )
         .only(*_FIELDS)
-        .order_by("-first_seen_at", "-id")[:CANDIDATES_PER_RUN]
+        .order_by("-first_seen_at", "-id")[: min(CANDIDATES * len(pending), CANDIDATES_PER_RUN)]
     )
     signatures = {a.pk: _signature_of(a) for a in [*pending, *neighbours]}
     by_id = {a.pk: a for a in neighbours}
@@ -142,9 +140,6 @@ def stories_assign(*, article_ids: list[int] | tuple[int, ...]) -> int:
     if joined:
         reader_pages_invalidate()
     return joined
-
-
-CANDIDATES_PER_RUN = 5_000
 
 
 def _with_text(articles):
