@@ -79,8 +79,16 @@ def publisher_key(*, publisher: str, url: str) -> str:
     """
     if publisher.strip():
         return publisher.strip().lower()
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+    return site_domain(url) or ""
+
+
+def site_domain(url: str) -> str | None:
+    """A URL's host without ``www.``, lowercased; None when the URL has none (or is no URL)."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 def annotated_outlet(row) -> str:

@@ -1,9 +1,9 @@
 """What partners see of an article: output only, nothing here writes."""
 
-from urllib.parse import urlsplit
-
 from django.utils.text import slugify
 from rest_framework import serializers
+
+from articles.models import site_domain
 
 
 class LinkSerializer(serializers.Serializer):
@@ -103,7 +103,7 @@ class ArticleSerializer(serializers.Serializer):
                 data["claims"] = []
             return data
         data["slug"] = slugify(row["title"])[:80].strip("-") or "article"
-        data["source"] = source_of(row["url"])
+        data["source"] = site_domain(row["url"])
         data["story"] = row.get("story_id")
         for field in (*CONTENT_FIELDS, *self.body_fields):
             data[field] = row[field]
@@ -115,14 +115,6 @@ class ArticleSerializer(serializers.Serializer):
         return data
 
     body_fields: tuple[str, ...] = ()
-
-
-def source_of(url: str) -> str | None:
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
 
 
 class ArticleBodySerializer(ArticleSerializer):
