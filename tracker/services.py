@@ -444,8 +444,9 @@ def _carry_verdicts(
     for old_id, new_ids in sorted(successors.items()):
         old = reviewed[old_id]
         for new_id in sorted(new_ids):
-            if new_id not in taking or any(c.pk == new_id for c in updates):
+            if new_id not in taking:
                 continue
+            del taking[new_id]  # a claim takes one verdict over, the first found
             claim = Claim(pk=new_id, carried_from=old_id, updated_at=now)
             for name in _VERDICT_FIELDS:
                 setattr(claim, name, old[name])
