@@ -270,13 +270,14 @@ class ArticleInitiativeAdmin(LinkAdmin):
         verdict, _, one = request.POST.get("suggestion", "").partition(":")
         ids = [one] if one else request.POST.getlist("selected_suggestion")
         rows = EntitySuggestion.objects.filter(
-            pk__in=[int(pk) for pk in ids if pk.isdigit()], state="pending"
+            pk__in=[int(pk) for pk in ids if pk.isascii() and pk.isdigit() and len(pk) <= 18],
+            state="pending",
         ).order_by("pk")
         if verdict not in ("accept", "reject") or not rows:
             self.message_user(request, "Select suggested entities, then accept or reject them.",
                               messages.WARNING)  # fmt: skip
             return
-        done, failed = [], []
+        done, failed, accepted = [], [], []
         for row in rows:
             try:
                 if verdict == "reject":
@@ -288,10 +289,14 @@ class ArticleInitiativeAdmin(LinkAdmin):
                         kind=request.POST.get(f"kind_{row.pk}") or None,
                         name=request.POST.get(f"name_{row.pk}") or None,
                         aliases=_lines(request.POST.get(f"aliases_{row.pk}", "")),
+                        enrich=False,
                     )
+                    accepted.append(row)
                 done.append(row.name)
             except ValidationError as error:
                 failed.append(f"{row.name}: {'; '.join(error.messages)}")
+        if accepted:  # once for them all: their articles show the new entities' mentions
+            suggestions.entity_suggestions_enrich(suggestions=accepted)
         state = "accepted" if verdict == "accept" else "rejected"
         if done:
             self.message_user(request, f"{len(done)} suggested entit(ies) {state}.",
@@ -325,10 +330,6 @@ def _id(request: HttpRequest, name: str) -> int | None:
 def _lines(value: str) -> list[str]:
     """Aliases typed one per line or separated by semicolons (not commas: "Co., Ltd.")."""
     return [part.strip() for part in value.replace(";", "\n").splitlines() if part.strip()]
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 @admin.register(Mention)
@@ -371,8 +372,8 @@ class ConflictFilter(admin.SimpleListFilter):
             return queryset
         in_conflict = {
             claim.pk
-            for initiative in selectors.initiatives_with_conflicts()
-            for conflict in selectors.initiative_conflicts(initiative, resolved=False)
+            for conflicts in selectors.open_conflicts().values()
+            for conflict in conflicts
             for value in conflict.values
             for claim in value.claims
         }
@@ -951,17 +952,22 @@ class EntitySuggestionAdmin(admin.ModelAdmin):
         return False  # a rejected name is kept so that it is not suggested again
 
     def _decide(self, request, queryset, accept: bool) -> None:
-        done = 0
+        done, accepted = 0, []
         for row in queryset.filter(state="pending").order_by("pk"):
             try:
                 if accept:
-                    suggestions.entity_suggestion_accept(suggestion=row, user=request.user)
+                    suggestions.entity_suggestion_accept(
+                        suggestion=row, user=request.user, enrich=False
+                    )
+                    accepted.append(row)
                 else:
                     suggestions.entity_suggestion_reject(suggestion=row, user=request.user)
                 done += 1
             except ValidationError as error:
                 self.message_user(request, f"{row.name}: {'; '.join(error.messages)}",
                                   messages.ERROR)  # fmt: skip
+        if accepted:  # once for them all: their articles show the new entities' mentions
+            suggestions.entity_suggestions_enrich(suggestions=accepted)
         verdict = "accepted" if accept else "rejected"
         self.message_user(request, f"{done} suggested entit(ies) {verdict}.", messages.SUCCESS)
 

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 
-from articles.models import Article, ArticleFeed, publisher_key
+from articles.models import Article, ArticleFeed, outlet_name
 from articles.pagination import paginate
 from articles.querysets import LISTING_FIELDS, outlet_columns
 from articles.selectors import feed_articles
@@ -191,8 +191,9 @@ def _conflicts_among(
     return conflicts
 
 
-def initiatives_with_conflicts() -> QuerySet[Initiative]:
-    """Initiatives for which ``initiative_conflicts`` reports something."""
+def open_conflicts() -> dict[Initiative, list[Conflict]]:
+    """Every initiative's open conflicts (none verified yet), worked out once each: only
+    initiatives with more than one value among their figures can have any."""
     candidates = (
         Claim.objects.visible()
         .with_figure()
@@ -203,10 +204,16 @@ def initiatives_with_conflicts() -> QuerySet[Initiative]:
         .filter(values__gt=1)
         .values_list("subject_initiative", flat=True)
     )
-    initiatives = Initiative.objects.filter(pk__in=list(candidates))
-    return Initiative.objects.filter(
-        pk__in=[i.pk for i in initiatives if initiative_conflicts(i, resolved=False)]
-    )
+    found = {}
+    for initiative in Initiative.objects.filter(pk__in=list(candidates)).prefetch_related("facts"):
+        if conflicts := initiative_conflicts(initiative, resolved=False):
+            found[initiative] = conflicts
+    return found
+
+
+def initiatives_with_conflicts() -> QuerySet[Initiative]:
+    """Initiatives for which ``initiative_conflicts`` reports an open conflict."""
+    return Initiative.objects.filter(pk__in=[i.pk for i in open_conflicts()])
 
 
 def articles_to_enrich(*, lexicon_version: str) -> QuerySet[Article]:
@@ -828,8 +835,8 @@ def initiative_feed_articles(*, initiative: Initiative, limit: int = FEED_ITEMS)
 
 def claim_outlets(claim_ids: list[int]) -> dict[int, list[str]]:
     """The outlets whose feeds carried an article stating each claim, by claim id, sorted: one
-    query whatever the number of claims. An outlet is the feed's publisher as an editor set it,
-    else the feed's title, else its host (``Feed.publisher_key``)."""
+    query whatever the number of claims. An outlet is named as on the reader pages
+    (``articles.models.outlet_name``: the feed's title, else its publisher's domain)."""
     rows = (
         ArticleFeed.objects.filter(article__claim_appearances__claim_id__in=claim_ids)
         .values_list(
@@ -839,6 +846,5 @@ def claim_outlets(claim_ids: list[int]) -> dict[int, list[str]]:
     )
     outlets: dict[int, set[str]] = defaultdict(set)
     for claim_id, publisher, title, url in rows:
-        name = publisher.strip() or title.strip() or publisher_key(publisher="", url=url)
-        outlets[claim_id].add(name)
+        outlets[claim_id].add(outlet_name(title=title, publisher=publisher, url=url))
     return {claim_id: sorted(names, key=str.casefold) for claim_id, names in outlets.items()}

@@ -140,14 +140,17 @@ def entity_suggestion_accept(
     kind: str | None = None,
     name: str | None = None,
     aliases: Iterable[str] = (),
+    enrich: bool = True,
 ) -> Entity:
     """Create the entity the suggestion names, then enrich again the articles it was seen in,
     so their mentions of it appear.
 
     ``name`` (default: the suggested name) and ``kind`` (default: the machine's guess) are the
     editor's; the suggested name, when the editor renamed it, and ``aliases`` become aliases.
+    Accepting several at once, pass ``enrich=False`` and call ``entity_suggestions_enrich`` once
+    after: each new entity changes the lexicon, so enriching after each would rebuild it and
+    re-read an article seen with several of the names as many times.
     """
-    from .services import articles_enrich  # services calls this module: import when used
 
     with transaction.atomic():
         suggestion = EntitySuggestion.objects.select_for_update().get(pk=suggestion.pk)
@@ -171,10 +174,20 @@ def entity_suggestion_accept(
         _decided(suggestion, ACCEPTED, user, timezone.now())
         suggestion.entity = entity
         suggestion.save(update_fields=["state", "decided_by", "decided_at", "entity"])
-        article_ids = list(suggestion.sightings.values_list("article_id", flat=True))
-        # The new entity changes the lexicon's version: the articles are enriched with it.
-        articles_enrich(article_ids=article_ids, force=True)
+        if enrich:
+            entity_suggestions_enrich(suggestions=[suggestion])
     return entity
+
+
+def entity_suggestions_enrich(*, suggestions: Iterable[EntitySuggestion]) -> None:
+    """Enrich, once, the articles accepted suggestions were seen in, so their new entities'
+    mentions appear (each new entity changed the lexicon's version)."""
+    from .services import articles_enrich  # services calls this module: import when used
+
+    article_ids = EntitySighting.objects.filter(
+        suggestion__in=[s.pk for s in suggestions]
+    ).values_list("article_id", flat=True)
+    articles_enrich(article_ids=set(article_ids), force=True)
 
 
 def _free_slug(name: str) -> str:
