@@ -3,11 +3,11 @@
 key stands, in the IETF draft's ``RateLimit-Policy`` and ``RateLimit`` headers."""
 
 import math
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
+
+from reex.ratelimit import count_in_window
 
 from .models import ApiKey
 
@@ -36,19 +36,9 @@ class ApiKeyRateThrottle(BaseThrottle):
         api_key = request.auth
         if not isinstance(api_key, ApiKey):
             return True  # nothing to count against; authentication has already answered
-        now = time.time()
-        window = int(now // WINDOW_SECONDS)
-        self.retry_after = (window + 1) * WINDOW_SECONDS - now
-        key = f"partners:rate:{api_key.pk}:{window}"
-        # incr() is atomic, so processes sharing Redis never lose a count; only the first request
-        # of a window finds no counter and creates it (add(): whoever comes first wins).
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
-                count = 1
-            else:
-                count = cache.incr(key)
+        count, self.retry_after = count_in_window(
+            key=f"partners:rate:{api_key.pk}", window=WINDOW_SECONDS
+        )
         # Read by the view for the RateLimit headers (partners.api.PartnerAPIMixin).
         request.rate_limit = RateLimitUsage(api_key.rate_per_minute, count, self.retry_after)
         return count <= api_key.rate_per_minute

@@ -13,12 +13,12 @@ from django.shortcuts import render
 from .clients import client_address
 
 
-def rate_limit_hit(*, scope: str, who: str, limit: int, window: int = 60) -> float | None:
-    """Count one request of ``who`` in ``scope``; the seconds to wait if over ``limit``, else
-    None."""
+def count_in_window(*, key: str, window: int) -> tuple[int, float]:
+    """Count one request under ``key`` in the current fixed window of ``window`` seconds:
+    the count so far in this window, and the seconds until it ends."""
     now = time.time()
     current = int(now // window)
-    key = f"rate:{scope}:{who}:{current}"
+    key = f"{key}:{current}"
     # incr() is atomic; only the first request of a window creates the counter (add(): the
     # first of two racing processes wins, the other increments).
     try:
@@ -28,9 +28,14 @@ def rate_limit_hit(*, scope: str, who: str, limit: int, window: int = 60) -> flo
             count = 1
         else:
             count = cache.incr(key)
-    if count <= limit:
-        return None
-    return max((current + 1) * window - now, 1.0)
+    return count, (current + 1) * window - now
+
+
+def rate_limit_hit(*, scope: str, who: str, limit: int, window: int = 60) -> float | None:
+    """Count one request of ``who`` in ``scope``; the seconds to wait if over ``limit``, else
+    None."""
+    count, reset = count_in_window(key=f"rate:{scope}:{who}", window=window)
+    return None if count <= limit else max(reset, 1.0)
 
 
 def rate_limit_per_address(*, scope: str, per_minute: Callable[[], int]):
