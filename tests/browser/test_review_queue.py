@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.factories import (
     link_article,
@@ -80,7 +81,7 @@ def test_review_queue_is_paginated_grouped_and_keyboard_driven(
     group = page.locator(".review-group").first
     assert re.search(r"Magnet Compact\s+· 60 waiting", group.locator("caption").text_content())
     assert page.locator("tr.review-row").count() == 50
-    assert page.locator("#review-keys").is_visible()  # the help line shows once JS runs
+    expect(page.locator("#review-keys")).to_be_visible()  # the help line shows once JS runs
     screenshot(page, "admin-review-queue-paged-desktop")
 
     # j moves to the first suggestion, c confirms it; the page comes back on the next one.
