@@ -17,8 +17,6 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from tracker.models import ArticleInitiative, ClaimAppearance, Mention
-
 from . import search, services, stories
 from .models import Article, ArticleFeed, Feed, FeedFetch, Story
 from .querysets import NEWEST_FIRST
@@ -169,61 +167,6 @@ class ArticleFeedInline(admin.TabularInline):
     readonly_fields = fields
 
 
-class InitiativeLinkInline(admin.TabularInline):
-    model = ArticleInitiative
-    extra = 0
-    can_delete = False
-    fields = ["initiative", "state", "origin", "basis", "matched_text", "confidence",
-              "decided_by", "decided_at"]  # fmt: skip
-    readonly_fields = fields
-    verbose_name = "initiative link"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("initiative", "decided_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False  # links are added and decided in the review queue, through the services
-
-
-class MentionInline(admin.TabularInline):
-    model = Mention
-    extra = 0
-    can_delete = False
-    fields = ["entity", "state", "origin", "occurrences", "matched_text", "confidence",
-              "decided_by", "decided_at"]  # fmt: skip
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("entity", "decided_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ClaimAppearanceInline(admin.TabularInline):
-    model = ClaimAppearance
-    extra = 0
-    can_delete = False
-    fields = ["claim_link", "status", "location", "sentence"]
-    readonly_fields = fields
-    verbose_name = "claim"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claim")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="Claim")
-    def claim_link(self, appearance):
-        url = reverse("admin:tracker_claim_change", args=[appearance.claim_id])
-        return format_html('<a href="{}">{}</a>', url, appearance.claim.figure_text or "claim")
-
-    @admin.display(description="Status")
-    def status(self, appearance):
-        return appearance.claim.get_status_display()
-
-
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         return (
@@ -251,10 +194,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "is_hidden", "summary",
         "highlights", "takeaway", "sources", "disclosure", "is_state_media", "comments_url",
         "comment_count", "comment_feed_url", "content_hash", "first_seen_at", "updated_at",
-        "content_html", "review_link", "story", "story_pinned",
+        "content_html", "story", "story_pinned",
     ]  # fmt: skip
     exclude = ["content_text"]
-    inlines = [InitiativeLinkInline, MentionInline, ClaimAppearanceInline, ArticleFeedInline]
+    inlines = [ArticleFeedInline]  # the tracker's admin adds the article's links and claims
     actions = ["hide", "unhide"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -283,11 +226,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Future-dated", boolean=True)
     def future_dated(self, article):
         return article.is_future_dated
-
-    @admin.display(description="Review")
-    def review_link(self, article):
-        url = reverse("admin:tracker_review_queue") + f"?article={article.pk}"
-        return format_html('<a href="{}">Suggestions waiting for this article</a>', url)
 
     @admin.action(description="Hide from readers", permissions=["change"])
     def hide(self, request, queryset):
