@@ -120,16 +120,32 @@ class InitiativeFilterForm(forms.Form):
 
 
 class ClaimReviewForm(forms.Form):
+    """An editor's verdict on a claim (or, in the admin's bulk action, on several), held to
+    ``Claim.verdict_errors``. Given the ``claim``, its evidence and note count, as they do for
+    ``services.claim_review``; without one, the form must carry them."""
+
     status = forms.ChoiceField(choices=Claim.Status.choices)
     evidence_url = forms.URLField(
         max_length=2000, required=False, assume_scheme="https", label="Evidence URL"
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
 
+    def __init__(self, *args, claim: Claim | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("status") == Claim.Status.VERIFIED and not data.get("evidence_url"):
-            self.add_error("evidence_url", "A verified claim needs the evidence's URL.")
+        if "status" not in data:
+            return data
+        kept = self.claim or Claim()
+        errors = Claim.verdict_errors(
+            status=data["status"],
+            evidence_url=data.get("evidence_url") or kept.evidence_url,
+            note=(data.get("note") or "").strip() or kept.review_note,
+        )
+        for field, message in errors.items():
+            self.add_error({"review_note": "note"}.get(field, field), message)
         return data
 
 

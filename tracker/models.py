@@ -665,6 +665,30 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return f"{self.figure_text or 'claim'}: {self.statement[:80]}"
 
+    @classmethod
+    def verdict_errors(cls, *, status: str, evidence_url: str, note: str) -> dict[str, str]:
+        """What a verdict lacks, by the claim field to fill in (none: it may be given).
+
+        The one rule every path that records a verdict applies (the service, the admin's form
+        and bulk action, the editors' form on the public pages): verified needs the evidence's
+        URL; false needs that URL or a note saying why; unverified and disputed need neither.
+        """
+        errors = {}
+        if status == cls.Status.VERIFIED and not evidence_url:
+            errors["evidence_url"] = "A verified claim needs the evidence's URL."
+        if status == cls.Status.FALSE and not (evidence_url or note):
+            errors["review_note"] = (
+                "A claim marked false needs the evidence's URL or a note saying why."
+            )
+        return errors
+
+    def clean(self) -> None:
+        errors = self.verdict_errors(
+            status=self.status, evidence_url=self.evidence_url, note=self.review_note
+        )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def subject(self) -> Initiative | Entity | None:
         return self.subject_initiative or self.subject_entity

@@ -616,16 +616,10 @@ def claim_review(
     claim.status = status
     claim.evidence_url = evidence_url.strip() or claim.evidence_url
     claim.review_note = note.strip() or claim.review_note
-    if status == Claim.Status.VERIFIED and not claim.evidence_url:
-        raise ValidationError({"evidence_url": "A verified claim needs the evidence's URL."})
-    if status == Claim.Status.FALSE and not (claim.evidence_url or claim.review_note):
-        raise ValidationError(
-            {"review_note": "A claim marked false needs the evidence's URL or a note."}
-        )
     claim.reviewed_by = user
     claim.reviewed_at = timezone.now()
     claim.needs_rereview = False  # an editor has now looked at this fact itself
-    claim.full_clean(exclude=["fingerprint"])
+    claim.full_clean(exclude=["fingerprint"])  # Claim.clean(): the verdict rule
     claim._history_user = user
     with transaction.atomic():  # the outbox row commits with the verdict, or neither does
         # The stored status, locked: the caller's instance may already carry the new one (the

@@ -155,7 +155,7 @@ def _errors(form) -> str:
 def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "tracker.change_claim")
     claim = get_object_or_404(Claim, pk=pk)
-    form = ClaimReviewForm(request.POST)
+    form = ClaimReviewForm(request.POST, claim=claim)
     if form.is_valid():
         try:
             services.claim_review(

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from articles.admin import EstimatedCountPaginator
 
 from .. import selectors, services
+from ..forms import ClaimReviewForm
 from ..models import Claim, ClaimAppearance, ClaimDeletion, Entity, Initiative
 from .base import HistoryAdmin, MachineRecordAdmin, ReadOnlyAdmin, without_article_bodies
 
@@ -45,24 +46,19 @@ class ConflictFilter(admin.SimpleListFilter):
         return queryset.exclude(pk__in=in_conflict)
 
 
-class ClaimReviewForm(forms.Form):
-    status = forms.ChoiceField(choices=Claim.Status.choices, widget=forms.HiddenInput)
-    evidence_url = forms.URLField(
-        required=False, max_length=2000, assume_scheme="https", label="Evidence URL"
-    )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+class BulkReviewForm(ClaimReviewForm):
+    """The verdict form of the public pages, on the bulk action's page: the status is the
+    action's, and each claim's own evidence does not count (one evidence URL for them all)."""
 
-    def clean(self):
-        data = super().clean()
-        status = data.get("status")
-        if status == Claim.Status.VERIFIED and not data.get("evidence_url"):
-            self.add_error("evidence_url", "Verified needs the URL of the evidence.")
-        if status == Claim.Status.FALSE and not (data.get("evidence_url") or data.get("note")):
-            self.add_error("note", "False needs the evidence's URL or a note saying why.")
-        return data
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget = forms.HiddenInput()
+        self.fields["note"].widget.attrs["rows"] = 3
 
 
 class ClaimAdminForm(forms.ModelForm):
+    """The change form: ``Claim.clean`` holds the verdict to the rule, field by field."""
+
     evidence_url = forms.URLField(
         required=False, max_length=2000, assume_scheme="https", label="Evidence URL"
     )
@@ -71,17 +67,8 @@ class ClaimAdminForm(forms.ModelForm):
         model = Claim
         fields = ["status", "evidence_url", "review_note"]
 
-    def clean(self):
-        data = super().clean()
-        status, url = data.get("status"), data.get("evidence_url")
-        if status == Claim.Status.VERIFIED and not url:
-            self.add_error("evidence_url", "Verified needs the URL of the evidence.")
-        if status == Claim.Status.FALSE and not (url or data.get("review_note")):
-            self.add_error("review_note", "False needs the evidence's URL or a note saying why.")
-        return data
-
     def validate_constraints(self):
-        pass  # the form's clean() and claim_review say it in editors' words
+        pass  # Claim.clean and claim_review say it in editors' words
 
 
 class AppearanceInline(admin.TabularInline):
@@ -253,7 +240,7 @@ class ClaimAdmin(HistoryAdmin):
                               messages.ERROR)  # fmt: skip
             return None
         if "apply" in request.POST:
-            form = ClaimReviewForm(request.POST)
+            form = BulkReviewForm(request.POST)
             if form.is_valid():
                 try:
                     with transaction.atomic():
@@ -273,7 +260,7 @@ class ClaimAdmin(HistoryAdmin):
                                       messages.SUCCESS)  # fmt: skip
                     return None
         else:
-            form = ClaimReviewForm(initial={"status": status})
+            form = BulkReviewForm(initial={"status": status})
         context = {
             **self.admin_site.each_context(request),
             "title": f"Mark {len(claims)} claim(s) {Claim.Status(status).label.lower()}",
