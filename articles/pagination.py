@@ -34,16 +34,21 @@ def paginate(
     page_number: str | int | None,
     per_page: int,
     count_cap: int | None = None,
+    count: int | None = None,
 ) -> Page:
     """The requested page, with ``page_range`` set to the elided page numbers to link to.
 
     Raises Http404 for a page that does not exist: crawlers must not index endless copies of
     the last page. With ``count_cap``, only that many rows are counted (and paged through).
+    A ``count`` the caller knows already (a topic's link count, a chart's weekly counts
+    summed) is taken as is: one query fewer.
     """
     if count_cap:
         paginator = CappedCountPaginator(object_list, per_page, count_cap=count_cap)
     else:
         paginator = Paginator(object_list, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: setting it skips the COUNT query
     try:
         page = paginator.page(page_number or 1)
     except InvalidPage as exc:

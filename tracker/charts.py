@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .claims import comparable
+from .conflicts import Measure, measure_of
 from .selectors import CHART_WEEKS, WeekCount
 
 WIDTH, HEIGHT = 360, 170
@@ -148,15 +149,16 @@ def figure_history(claims: Sequence, *, title: str) -> FigureHistory | None:
     with ``listed_appearances`` as ``selectors._attach_articles`` gives them): one point per
     dated report of a value, at the report's date; None when no figure was reported twice.
 
-    Figures are grouped as conflicts are: the same measure, in one comparable unit and per the
-    same denominator. Values that look misread at the source (``implausible``) are left out.
+    Figures are grouped as conflicts are (``conflicts.measure_of``): the same measure, in one
+    comparable unit and per the same denominator. Values that look misread at the source
+    (``implausible``) are left out.
     """
-    groups: dict[tuple[str, str, str], list[tuple[date, Decimal, object, str]]] = {}
+    groups: dict[Measure, list[tuple[date, Decimal, object, str]]] = {}
     for claim in claims:
         if claim.value is None or claim.implausible:
             continue
-        value, unit = comparable(claim.value, claim.unit)
-        key = (claim.measure.lower(), unit, claim.per)
+        value = comparable(claim.value, claim.unit)[0]
+        key = measure_of(claim)
         for appearance in getattr(claim, "listed_appearances", ()):
             published = appearance.article.published_at
             if published is not None:
@@ -171,7 +173,9 @@ def figure_history(claims: Sequence, *, title: str) -> FigureHistory | None:
     ]
     if not candidates:
         return None
-    _, _, (measure, unit, per), reports = max(candidates, key=lambda c: (c[0], c[1], c[2]))
+    _, _, (unit, per, measure), reports = max(
+        candidates, key=lambda c: (c[0], c[1], (c[2].measure, c[2].unit, c[2].per))
+    )
     reports.sort(key=lambda r: (r[0], r[1]))
     first, last = reports[0][0], reports[-1][0]
     span = max((last - first).days, 1)

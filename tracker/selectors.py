@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Case,
     Count,
@@ -25,7 +25,7 @@ from articles.pagination import paginate
 from articles.querysets import LISTING_FIELDS, outlet_columns
 from articles.selectors import feed_articles
 
-from .claims import comparable
+from .conflicts import Conflict, conflicts_among
 from .models import (
     ArticleInitiative,
     ArticleTopic,
@@ -43,51 +43,11 @@ from .models import (
 )
 
 
-@dataclass(frozen=True)
-class ConflictValue:
-    value: Decimal
-    value_max: Decimal | None
-    unit: str
-    claims: tuple[Claim, ...]
-
-    @property
-    def verified(self) -> bool:
-        return any(claim.status == Claim.Status.VERIFIED for claim in self.claims)
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Claims about one initiative that give different amounts of the same measure."""
-
-    initiative: Initiative
-    unit: str  # the unit the values are compared in
-    per: str  # the denominator of a rate or price; "" for plain amounts
-    measure: str  # what the values measure ("loan", "share of refining"); "" when unsaid
-    values: tuple[ConflictValue, ...]  # largest first
-    verified: ConflictValue | None = None  # the value an editor verified: the rest are superseded
-
-    @property
-    def resolved(self) -> bool:
-        return self.verified is not None
-
-    @property
-    def what(self) -> str:
-        per = f"per {self.per}" if self.per else ""
-        return " ".join(part for part in (self.measure, self.unit, per) if part)
-
-
 def initiative_conflicts(initiative: Initiative, *, resolved: bool = True) -> list[Conflict]:
     """Where reports about ``initiative`` disagree: for each measure (unit, denominator), the
-    values that articles give instead of one another, with the claims behind each value.
-    ``resolved=False`` leaves out those an editor settled by verifying one value.
-
-    Two values conflict when some article states one but not the other and another article the
-    reverse (an initiative's "$10 billion" here, "$12 billion" there). These are not rivals:
-    - a smaller amount that no article states without a larger one (a part of it);
-    - two values that are both the initiative's own reference facts, or a sum of two of them
-      (a loan, the private capital beside it and the total they make);
-    - a figure flagged as implausible (a source's typo), or that an editor marked false.
-    Once an editor verifies a value, the conflict says so: the other values are superseded.
+    values that articles give instead of one another, with the claims behind each value
+    (``conflicts.conflicts_among`` says which values are rivals). ``resolved=False`` leaves out
+    those an editor settled by verifying one value.
     """
     claims = list(
         Claim.objects.visible()
@@ -105,90 +65,14 @@ def initiative_conflicts(initiative: Initiative, *, resolved: bool = True) -> li
     )
     for claim_id, article_id in pairs:
         articles[claim_id].add(article_id)
-    found = _conflicts_among(initiative, claims, articles)
+    facts = _fact_values(initiative.facts.all()) if claims else []  # prefetched, or one query
+    found = conflicts_among(initiative, claims, articles, facts)
     return found if resolved else [c for c in found if not c.resolved]
 
 
-def _explained_by_facts(facts: list[InitiativeFact]) -> set[tuple[Decimal, str]]:
-    """The amounts an initiative's reference facts account for, in comparable units: each
-    fact's value, and the sum of any two facts of the same unit (a total of its parts)."""
-    facts = [
-        comparable(fact.value, fact.unit) for fact in facts if fact.value is not None and fact.unit
-    ]
-    explained = {(value.normalize(), unit) for value, unit in facts}
-    for index, (value, unit) in enumerate(facts):
-        for other, other_unit in facts[index + 1 :]:
-            if other_unit == unit:
-                explained.add(((value + other).normalize(), unit))
-    return explained
-
-
-def _conflicts_among(
-    initiative: Initiative,
-    claims: list[Claim],
-    articles: dict[int, set[int]],
-    facts: list[InitiativeFact] | None = None,
-) -> list[Conflict]:
-    """``initiative_conflicts`` over claims already loaded, given the articles stating each
-    (and the initiative's facts, when loaded already). The claims of a conflict get
-    ``article_count``, how many of those articles state them."""
-    claims = sorted(
-        (
-            c
-            for c in claims
-            if c.value is not None and c.status != Claim.Status.FALSE and not c.implausible
-        ),
-        key=lambda c: c.pk,
-    )
-    if facts is None and claims:
-        facts = list(initiative.facts.all())
-    explained = _explained_by_facts(facts or [])
-    groups: dict[tuple[str, str, str], dict[tuple, list[Claim]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for claim in claims:
-        low, unit = comparable(claim.value, claim.unit)
-        high = comparable(claim.value_max, claim.unit)[0] if claim.value_max is not None else None
-        key = (low.normalize(), high.normalize() if high is not None else None)
-        groups[unit, claim.per, claim.measure.lower()][key].append(claim)
-    conflicts = []
-    for (unit, per, measure), by_value in sorted(groups.items()):
-        stating = {
-            key: set().union(*(articles.get(claim.pk, ()) for claim in found))
-            for key, found in by_value.items()
-        }
-        # A smaller amount stated only beside a larger one is a part of it ("$12 billion, $2
-        # billion of it private capital"), not a rival total.
-        parts = {
-            key
-            for key, here in stating.items()
-            for other, there in stating.items()
-            if other[0] > key[0] and here <= there
-        }
-        known = {key for key in by_value if key[1] is None and (key[0], unit) in explained}
-        # Disputed: neither value's articles include the other's (subset tests stop early), and
-        # the reference facts do not account for both.
-        disputed = {
-            key
-            for key, here in stating.items()
-            for other, there in stating.items()
-            if key not in parts and other not in parts
-            if not (key in known and other in known)
-            if other != key and not here <= there and not there <= here
-        }
-        if not disputed:
-            continue
-        for key in disputed:
-            for claim in by_value[key]:
-                claim.article_count = len(articles.get(claim.pk, ()))
-        values = tuple(
-            ConflictValue(low, high, unit, tuple(by_value[low, high]))
-            for low, high in sorted(disputed, key=lambda key: -key[0])
-        )
-        verified = next((value for value in values if value.verified), None)
-        display = next((c.measure for found in by_value.values() for c in found), measure)
-        conflicts.append(Conflict(initiative, unit, per, display, values, verified))
-    return conflicts
+def _fact_values(facts) -> list[tuple[Decimal | None, str]]:
+    """Reference facts as ``conflicts_among`` takes them."""
+    return [(fact.value, fact.unit) for fact in facts]
 
 
 def open_conflicts() -> dict[Initiative, list[Conflict]]:
@@ -336,19 +220,6 @@ def _newest_article_first(links: QuerySet) -> QuerySet:
     return links.order_by(F("article__published_at").desc(nulls_last=True), F("article__id").desc())
 
 
-def _paginate_counted(links: QuerySet, *, total: int, page_number, per_page: int) -> Page:
-    """``paginate``, with the count already known (a topic's count, the weekly counts' sum):
-    one query fewer."""
-    paginator = Paginator(links, per_page)
-    paginator.count = total  # a cached_property: setting it skips the COUNT query
-    try:
-        page = paginator.page(page_number or 1)
-    except InvalidPage as exc:
-        raise Http404(f"no page {page_number!r}") from exc
-    page.page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page
-
-
 def _weekly(links: QuerySet) -> tuple[list[WeekCount], int]:
     """Visible links per week of their article's publication, and how many links in all
     (undated articles included)."""
@@ -463,9 +334,9 @@ def topic_page(*, slug: str, page_number) -> TopicPage:
     if topic is None:
         raise Http404("no such topic")
     links = _visible_links(ArticleTopic).filter(topic=topic)
-    page = _paginate_counted(
+    page = paginate(
         _newest_article_first(_articles_of(links)),
-        total=topic.article_count,
+        count=topic.article_count,
         page_number=page_number,
         per_page=TOPIC_ARTICLES_PER_PAGE,
     )
@@ -575,23 +446,33 @@ _INITIATIVE_SORTS = {
 }
 
 
+# Dates and counts read best largest first; names and kinds A to Z.
+_LARGEST_FIRST = {"latest", "articles"}
+
+
+def initiative_sort_descending(sort: str) -> bool:
+    """Whether the table sorted by ``sort`` (a key of ``_INITIATIVE_SORTS``, "-" before it to
+    reverse) lists the largest value first: how it is sorted, and how its heading says so."""
+    return sort.startswith("-") != (sort.removeprefix("-") in _LARGEST_FIRST)
+
+
 def initiative_list_page(
     *,
     page_number,
-    table: InitiativeTable | None = None,
+    table: InitiativeTable,
     jurisdiction: str = "",
     kind: str = "",
     status: str = "",
     sponsor: str = "",
     covered_since: date | None = None,
     sort: str = "",
-    newest_links: int = INDEX_NEWEST_LINKS,
 ) -> Page:
-    """The initiatives table, filtered (slugs for the jurisdiction and sponsor, values for kind
-    and status, the latest coverage on or after a day) and sorted (``_INITIATIVE_SORTS``; blank:
-    most recently covered first). Filtered in Python: the table is read whole anyway, and an
-    initiative is a handful of rows."""
-    rows = (table or initiative_table(newest_links=newest_links)).initiatives
+    """The ``initiative_table`` (which the view reads first: its filters' choices come from
+    it), filtered (slugs for the jurisdiction and sponsor, values for kind and status, the
+    latest coverage on or after a day) and sorted (``_INITIATIVE_SORTS``; blank: most recently
+    covered first). Filtered in Python: the table is read whole anyway, and an initiative is a
+    handful of rows."""
+    rows = table.initiatives
     if jurisdiction:
         rows = [i for i in rows if any(e.slug == jurisdiction for e in i.jurisdiction_list)]
     if sponsor:
@@ -604,9 +485,7 @@ def initiative_list_page(
         rows = [i for i in rows if i.latest and i.latest.date() >= covered_since]
     if sort:
         key = _INITIATIVE_SORTS[sort.removeprefix("-")]
-        descending = sort.startswith("-") != (sort.removeprefix("-") in ("latest", "articles"))
-        # Dates and counts read best largest first; names and kinds A to Z.
-        rows = sorted(rows, key=key, reverse=descending)
+        rows = sorted(rows, key=key, reverse=initiative_sort_descending(sort))
     return paginate(rows, page_number=page_number, per_page=INITIATIVES_PER_PAGE)
 
 
@@ -676,9 +555,9 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
     articles = _attach_articles(claims)
     links = _visible_links(ArticleInitiative).filter(initiative=initiative)
     weeks, total = _weekly(links)
-    page = _paginate_counted(
+    page = paginate(
         _newest_article_first(_articles_of(links)),
-        total=total,
+        count=total,
         page_number=page_number,
         per_page=TIMELINE_PER_PAGE,
     )
@@ -692,7 +571,7 @@ def initiative_page(*, slug: str, page_number) -> InitiativePage:
         relations=relations,
         facts=facts,
         claims=claims,
-        conflicts=_conflicts_among(initiative, claims, articles, facts),
+        conflicts=conflicts_among(initiative, claims, articles, _fact_values(facts)),
         key_claims=[claim for claim in claims if not claim.implausible][:KEY_FIGURES],
         page=page,
         weeks=weeks,

@@ -66,8 +66,7 @@ def _direction(sort: str, key: str) -> str:
     """The aria-sort value of a column: how the table is sorted by it, if it is."""
     if sort.removeprefix("-") != key:
         return "none"
-    largest_first = key in ("latest", "articles")
-    return "descending" if sort.startswith("-") != largest_first else "ascending"
+    return "descending" if selectors.initiative_sort_descending(sort) else "ascending"
 
 
 @cache_reader_page(params=["page"])
@@ -178,30 +177,39 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
 def initiative_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "tracker.change_articleinitiative")
     link = get_object_or_404(ArticleInitiative.objects.select_related("initiative"), pk=pk)
-    form = LinkDecisionForm(request.POST)
-    if form.is_valid():
-        services.article_initiative_decide(
-            link=link, state=form.cleaned_data["state"], user=request.user
-        )
-        messages.success(request, f"Link to {link.initiative.name} {link.state}.")
-    else:
-        messages.error(request, f"Link not changed: {_errors(form)}")
-    return _back(request, reverse("tracker:initiative", args=[link.initiative.slug]))
+    return _link_decide(
+        request,
+        decide=lambda state: services.article_initiative_decide(
+            link=link, state=state, user=request.user
+        ),
+        target=link.initiative,
+        fallback=reverse("tracker:initiative", args=[link.initiative.slug]),
+    )
 
 
 @require_POST
 def mention_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "tracker.change_mention")
     mention = get_object_or_404(Mention.objects.select_related("entity"), pk=pk)
+    return _link_decide(
+        request,
+        decide=lambda state: services.mention_decide(
+            mention=mention, state=state, user=request.user
+        ),
+        target=mention.entity,
+        fallback=reverse("tracker:entity", args=[mention.entity.slug]),
+    )
+
+
+def _link_decide(request: HttpRequest, *, decide, target, fallback: str) -> HttpResponse:
+    """Confirm or reject one link (``decide(state)`` calls its kind's service), then go back."""
     form = LinkDecisionForm(request.POST)
     if form.is_valid():
-        services.mention_decide(
-            mention=mention, state=form.cleaned_data["state"], user=request.user
-        )
-        messages.success(request, f"Link to {mention.entity.name} {mention.state}.")
+        link = decide(form.cleaned_data["state"])
+        messages.success(request, f"Link to {target.name} {link.state}.")
     else:
         messages.error(request, f"Link not changed: {_errors(form)}")
-    return _back(request, reverse("tracker:entity", args=[mention.entity.slug]))
+    return _back(request, fallback)
 
 
 @require_POST

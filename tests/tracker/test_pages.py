@@ -256,7 +256,8 @@ def test_initiative_index_counts_and_dates_as_an_aggregate_over_every_link_would
         ),
     ).order_by(F("newest").desc(nulls_last=True), "name")
 
-    page = selectors.initiative_list_page(page_number=1, newest_links=newest_links)
+    table = selectors.initiative_table(newest_links=newest_links)
+    page = selectors.initiative_list_page(page_number=1, table=table)
 
     assert [(i.name, i.article_count, i.latest) for i in page] == [
         (i.name, i.count, i.newest) for i in expected
