@@ -103,16 +103,17 @@ class AliasKind(models.TextChoices):
 ALIAS_NOTE_HELP = "For editors only: never shown on public pages or in the API."
 
 
-class EntityAlias(models.Model):
-    """Another name the entity goes by; the entity's own name need not be repeated here.
+class Alias(models.Model):
+    """Another name something goes by (an entity, an initiative); its own name need not be
+    repeated here.
 
     Every alias is matched in articles; readers see names and former names, never misspellings
-    nor the editors' ``note``.
+    nor the editors' ``note``. Names are unique case-insensitively among each kind (constraints
+    on each table) and across both (``clean``): matching could not tell which one was meant.
     """
 
     Kind = AliasKind
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
     text = models.CharField(max_length=300)
     exact = models.BooleanField(
         default=False,
@@ -127,20 +128,33 @@ class EntityAlias(models.Model):
     objects = AliasQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["text"]
-        verbose_name_plural = "entity aliases"
-        constraints = [
-            models.UniqueConstraint(Lower("text"), name="entity_alias_text_ci_unique"),
-            models.CheckConstraint(condition=~Q(text=""), name="entity_alias_text_not_empty"),
-        ]
 
     def __str__(self) -> str:
         return self.text
 
     def clean(self) -> None:
         self.text = self.text.strip()
-        if InitiativeAlias.objects.filter(text__iexact=self.text).exists():
-            raise ValidationError({"text": "An initiative already goes by this name."})
+        for other, owner in ((EntityAlias, "An entity"), (InitiativeAlias, "An initiative")):
+            if (
+                not isinstance(self, other)
+                and other.objects.filter(text__iexact=self.text).exists()
+            ):
+                raise ValidationError({"text": f"{owner} already goes by this name."})
+
+
+class EntityAlias(Alias):
+    """Another name the entity goes by (see ``Alias``)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "entity aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("text"), name="entity_alias_text_ci_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="entity_alias_text_not_empty"),
+        ]
 
 
 class EntityMerge(models.Model):
@@ -262,36 +276,17 @@ class Initiative(models.Model):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-class InitiativeAlias(models.Model):
-    """Another name of the initiative; as with entities, misspellings and notes stay internal."""
-
-    Kind = AliasKind
+class InitiativeAlias(Alias):
+    """Another name of the initiative (see ``Alias``)."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="aliases")
-    text = models.CharField(max_length=300)
-    exact = models.BooleanField(default=False, help_text=EntityAlias.exact.field.help_text)
-    kind = models.CharField(max_length=12, choices=AliasKind.choices, default=AliasKind.NAME)
-    note = models.TextField(blank=True, help_text=ALIAS_NOTE_HELP)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AliasQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["text"]
+    class Meta(Alias.Meta):
         verbose_name_plural = "initiative aliases"
         constraints = [
             models.UniqueConstraint(Lower("text"), name="initiative_alias_text_ci_unique"),
             models.CheckConstraint(condition=~Q(text=""), name="initiative_alias_text_not_empty"),
         ]
-
-    def __str__(self) -> str:
-        return self.text
-
-    def clean(self) -> None:
-        self.text = self.text.strip()
-        if EntityAlias.objects.filter(text__iexact=self.text).exists():
-            raise ValidationError({"text": "An entity already goes by this name."})
 
 
 class InitiativeSponsor(models.Model):

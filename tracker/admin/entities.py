@@ -88,6 +88,7 @@ class EntityMergeAdmin(ReadOnlyAdmin):
 
 @admin.register(EntityAlias)
 class EntityAliasAdmin(admin.ModelAdmin):
+    fields = ["entity", "text", "exact", "kind", "note"]  # its entity first
     list_display = ["text", "entity", "exact", "kind"]
     list_filter = ["kind"]
     list_select_related = ["entity"]

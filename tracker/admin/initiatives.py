@@ -143,6 +143,7 @@ def _claim_links(claims) -> str:
 
 @admin.register(InitiativeAlias)
 class InitiativeAliasAdmin(admin.ModelAdmin):
+    fields = ["initiative", "text", "exact", "kind", "note"]  # its initiative first
     list_display = ["text", "initiative", "exact", "kind"]
     list_filter = ["kind"]
     list_select_related = ["initiative"]
