@@ -619,14 +619,8 @@ def _record_success(
     feed.next_fetch_at = now + timedelta(minutes=feed.fetch_interval_minutes)
     feed.consecutive_errors, feed.last_error = 0, ""
     feed.save()
-    return FeedFetch.objects.create(
-        feed=feed,
-        started_at=started_at,
-        finished_at=now,
-        outcome=outcome,
-        error_message=message,
-        **log,
-    )
+    return _log_attempt(feed, started_at=started_at, finished_at=now, outcome=outcome,
+                        message=message, **log)  # fmt: skip
 
 
 def _record_failure(
@@ -663,10 +657,19 @@ def _record_failure(
         )
     feed.save()
     logger.warning("feed %s (%s): %s: %s", feed.pk, feed.url, outcome, message)
+    return _log_attempt(feed, started_at=started_at, finished_at=now, outcome=outcome,
+                        message=message, **log)  # fmt: skip
+
+
+def _log_attempt(
+    feed: Feed, *, started_at: datetime, finished_at: datetime, outcome: str, message: str, **log
+) -> FeedFetch:
+    """The fetch log's one writer: a row for every attempt, whatever became of it (``log``:
+    the URL read, the HTTP status, the bytes and entries counted)."""
     return FeedFetch.objects.create(
         feed=feed,
         started_at=started_at,
-        finished_at=now,
+        finished_at=finished_at,
         outcome=outcome,
         error_message=message,
         **log,

@@ -49,7 +49,7 @@ class PartnerCursorPagination(BasePagination):
     def get_ordering(self, request, view) -> str:
         value = request.query_params.get(self.ordering_query_param)
         if value is None:
-            return view.ordering[0] if isinstance(view.ordering, list | tuple) else view.ordering
+            return view.ordering  # one field, as PartnerListViewSet.ordering names it
         if value not in self.orderings(view):
             raise InvalidParameter(
                 f"Unknown ordering {value[:50]!r}: use one of {', '.join(self.orderings(view))}.",
