@@ -25,7 +25,6 @@ KEYWORD_CONFIDENCE = 0.6
 
 HIGHLIGHT, BODY = "highlight", "body"
 _WORD_CHAR = re.compile(r"\w")
-_FULL_SENTENCE = re.compile(r"\w\W*[.!?][\"”’)\]]*\s*$")
 NAMED, DESCRIBED = "named", "described"
 
 
@@ -231,6 +230,22 @@ def _document(
     return text, body_start, highlight_spans, skipped
 
 
+def _full_sentence(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends as a sentence does: a word, then a full stop, question or
+    exclamation mark, perhaps closing quotes or brackets. Read backwards from the end."""
+    at = end
+    while at > start and text[at - 1].isspace():
+        at -= 1
+    while at > start and text[at - 1] in _CLOSERS:
+        at -= 1
+    if at == start or text[at - 1] not in ".!?":
+        return False
+    return _WORD_CHAR.search(text, start, at - 1) is not None
+
+
+_CLOSERS = "\"”’)]"
+
+
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
@@ -256,7 +271,7 @@ def _claims(
         if not _inside(position, skipped_spans):
             start, end = claims.sentence_at(text, starts, position)
             # Without a figure, only a full sentence makes a claim, not a heading ("The Claims").
-            if _FULL_SENTENCE.search(text, start, end):
+            if _full_sentence(text, start, end):
                 by_sentence.setdefault((start, end), [])
 
     hit_starts = [hit.start for hit in named]
@@ -283,9 +298,9 @@ def _claims(
                 index = bisect.bisect_right(clause_starts, figure.start) - 1
                 clause_end = clause_starts[index + 1] if index + 1 < len(clause_starts) else end
                 context = claims.describe(text, figure, clause_starts[index], clause_end)
-            if key is None:
-                key = claims.sentence_key(sentence)
             fact = _fact(figure, context)
+            if key is None and (fact is None or not (subject and fact.measure)):
+                key = claims.sentence_key(sentence)
             fingerprint = claim_fingerprint(subject, fact, sentence, key=key)
             if fingerprint in seen:
                 continue
@@ -377,7 +392,8 @@ def claim_fingerprint(
     the same sentence reprinted elsewhere). Without a figure, only the same sentence is the
     same claim.
     """
-    sentence_owner = f"s|{claims.sentence_key(sentence) if key is None else key}"
+    if fact is None or not (subject and fact.measure):
+        sentence_owner = f"s|{claims.sentence_key(sentence) if key is None else key}"
     if fact is None:
         key = sentence_owner
     else:
