@@ -243,11 +243,14 @@ def _full_sentence(text: str, start: int, end: int) -> bool:
     return _WORD_CHAR.search(text, start, at - 1) is not None
 
 
-_CLOSERS = "\"”’)]"
+_CLOSERS = '"”’)]'
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
+    for start, end in spans:  # a loop, not any(): two or three spans, for every figure
+        if start <= position < end:
+            return True
+    return False
 
 
 def _claims(
@@ -281,10 +284,14 @@ def _claims(
     for (start, end), figures in sorted(by_sentence.items()):
         sentence = text[start:end]
         inside = named[bisect.bisect_left(hit_starts, start) : bisect.bisect_left(hit_starts, end)]
-        entity_ids = frozenset(t.target for h in inside for t in h.terms if t.kind == ENTITY)
-        initiative_ids = frozenset(
-            t.target for h in inside for t in h.terms if t.kind == INITIATIVE
-        )
+        entities, initiatives = set(), set()
+        for hit in inside:
+            for term in hit.terms:
+                if term.kind == ENTITY:
+                    entities.add(term.target)
+                elif term.kind == INITIATIVE:
+                    initiatives.add(term.target)
+        entity_ids, initiative_ids = frozenset(entities), frozenset(initiatives)
         location = HIGHLIGHT if _inside(start, highlight_spans) else BODY
         attributed = bisect.bisect_left(cues, start) < bisect.bisect_left(cues, end)
         clause_starts = [start + offset for offset in claims.clause_starts(sentence)]
