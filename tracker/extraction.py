@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from . import claims
 from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCounter, Matcher
+from .patterns import PatternSet
 
 # Bump when extraction changes what it finds: every article is then due for enrichment again.
 EXTRACTOR_VERSION = "3"  # 2: claims are facts; 3: and entity discovery
@@ -44,8 +45,7 @@ class Lexicon:
     matcher: Matcher  # names, cased keywords, number words, attribution cues
     keywords: KeywordCounter = KeywordCounter(())  # lowercase topic keywords
     keyword_topics: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # (initiative id, pattern, whether the pattern must start at a word boundary)
-    patterns: tuple[tuple[int, re.Pattern[str], bool], ...] = ()
+    patterns: PatternSet = PatternSet((), [])  # initiatives' regexes for unnamed references
     topics: tuple[TopicRule, ...] = ()
     names: dict[tuple[str, int], str] = field(default_factory=dict)  # for matched_text
     not_subjects: frozenset[int] = frozenset()  # entities that report, never the subject
@@ -148,17 +148,12 @@ def extract(lexicon: Lexicon, article: ArticleText) -> Extraction:
             else:
                 found[term.target] = LinkFinding(hit.text[:300], NAMED_CONFIDENCE)
     described: list[tuple[int, int, int]] = []  # (start, end, initiative id)
-    for initiative_id, pattern, bounded in lexicon.patterns:
-        for match in pattern.finditer(text):
-            start = match.start()
-            if bounded and start and _WORD_CHAR.match(text, start - 1):
-                if _WORD_CHAR.match(text, start):
-                    continue
-            described.append((start, match.end(), initiative_id))
-            if initiative_id not in result.initiatives:
-                result.initiatives[initiative_id] = LinkFinding(
-                    match.group()[:300], DESCRIBED_CONFIDENCE, basis=DESCRIBED
-                )
+    for start, end, initiative_id, matched in lexicon.patterns.find(text):
+        described.append((start, end, initiative_id))
+        if initiative_id not in result.initiatives:
+            result.initiatives[initiative_id] = LinkFinding(
+                matched[:300], DESCRIBED_CONFIDENCE, basis=DESCRIBED
+            )
     for keyword, count in lexicon.keywords.count(text).items():
         for topic_id in lexicon.keyword_topics.get(keyword, ()):
             result.keywords.setdefault(topic_id, Counter())[keyword] += count

@@ -7,7 +7,6 @@ worker, without signals or cache invalidation.
 """
 
 import hashlib
-import re
 import threading
 
 from django.db import connection
@@ -26,6 +25,7 @@ from .matching import (
     normalize,
 )
 from .models import Entity, EntityAlias, Initiative, InitiativeAlias, Topic
+from .patterns import Pattern, PatternSet, compile_pattern
 
 _lock = threading.Lock()
 _cached: Lexicon | None = None
@@ -78,7 +78,8 @@ def build_lexicon(version: str = "") -> Lexicon:
     for pk, text, exact in EntityAlias.objects.values_list("entity_id", "text", "exact"):
         terms.append(Term(text, ENTITY, pk, exact))
 
-    patterns: list[tuple[int, re.Pattern[str], bool]] = []
+    patterns: list[Pattern] = []
+    sources: list[str] = []
     rows = Initiative.objects.values_list("id", "name", "acronym", "patterns")
     for pk, name, acronym, own_patterns in rows:
         terms.append(Term(name, INITIATIVE, pk))
@@ -86,10 +87,8 @@ def build_lexicon(version: str = "") -> Lexicon:
         if acronym:
             terms.append(Term(acronym, INITIATIVE, pk, exact=True))
         for pattern in own_patterns or []:
-            # A leading \b keeps the regex engine from skipping ahead to the first literal
-            # (tens of times slower); extraction checks the word boundary itself.
-            bounded = pattern.startswith("\\b")
-            patterns.append((pk, re.compile(pattern[2:] if bounded else pattern), bounded))
+            patterns.append(compile_pattern(pk, pattern))
+            sources.append(pattern)
     for pk, text, exact in InitiativeAlias.objects.values_list("initiative_id", "text", "exact"):
         terms.append(Term(text, INITIATIVE, pk, exact))
 
@@ -121,7 +120,7 @@ def build_lexicon(version: str = "") -> Lexicon:
         matcher=Matcher(terms),
         keywords=KeywordCounter(keyword_topics),
         keyword_topics={key: tuple(sorted(ids)) for key, ids in keyword_topics.items()},
-        patterns=tuple(patterns),
+        patterns=PatternSet(patterns, sources),
         topics=tuple(topics),
         names=names,
         not_subjects=frozenset(not_subjects),
