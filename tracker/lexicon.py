@@ -1,12 +1,12 @@
 """The compiled lexicon extraction runs with, rebuilt only when the names or rules change.
 
 Building it reads every entity, initiative, alias and topic rule and compiles one regex; that is
-done once per process and version, not per article. The version is one cheap query over row
-counts and last-change times, so an alias an editor adds is picked up by the next task, in every
-worker, without signals or cache invalidation.
+done once per process and version, not per article. The version is one row the database rewrites
+on every change to what the lexicon is built from (triggers: migration 0015), read with one
+primary-key lookup, so an alias an editor adds is picked up by the next task, in every worker,
+without signals or cache invalidation.
 """
 
-import hashlib
 import threading
 
 from django.db import connection
@@ -24,7 +24,7 @@ from .matching import (
     Term,
     normalize,
 )
-from .models import Entity, EntityAlias, Initiative, InitiativeAlias, Topic
+from .models import Entity, EntityAlias, Initiative, InitiativeAlias, LexiconVersion, Topic
 from .patterns import Pattern, PatternSet, compile_pattern
 
 _lock = threading.Lock()
@@ -32,23 +32,16 @@ _cached: Lexicon | None = None
 
 
 def lexicon_version() -> str:
-    """A value that changes whenever anything the lexicon is built from changes, or the
-    extraction code itself (``EXTRACTOR_VERSION``)."""
-    # Deletions change a count; edits and additions the latest updated_at (or id, for the rule
-    # tables, which have no timestamps).
-    parts = []
-    for model in (Entity, EntityAlias, Initiative, InitiativeAlias, Topic):
-        table = connection.ops.quote_name(model._meta.db_table)
-        parts.append(f"(SELECT COUNT(*) FROM {table})")
-        parts.append(f"(SELECT MAX(updated_at) FROM {table})")
-    for through in (Topic.entities.through, Topic.initiatives.through):
-        table = connection.ops.quote_name(through._meta.db_table)
-        parts.append(f"(SELECT COUNT(*) FROM {table})")
-        parts.append(f"(SELECT MAX(id) FROM {table})")
+    """A value that changes whenever anything the lexicon is built from changes (the database
+    rewrites ``LexiconVersion`` then: migration 0015), or the extraction code itself
+    (``EXTRACTOR_VERSION``). One primary-key read, however many names there are."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute(
+            f"SELECT changes, token FROM {LexiconVersion._meta.db_table} WHERE id = %s", [1]
+        )
         row = cursor.fetchone()
-    return hashlib.sha256(f"{EXTRACTOR_VERSION}|{row!r}".encode()).hexdigest()[:32]
+    changes, token = row if row else (0, "")
+    return f"{EXTRACTOR_VERSION}.{changes}.{token}"
 
 
 def current_lexicon() -> Lexicon:
