@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from . import claims
 from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCounter, Matcher
+from .patterns import PatternSet
 
 # Bump when extraction changes what it finds: every article is then due for enrichment again.
 EXTRACTOR_VERSION = "3"  # 2: claims are facts; 3: and entity discovery
@@ -25,7 +26,6 @@ KEYWORD_CONFIDENCE = 0.6
 
 HIGHLIGHT, BODY = "highlight", "body"
 _WORD_CHAR = re.compile(r"\w")
-_FULL_SENTENCE = re.compile(r"\w\W*[.!?][\"”’)\]]*\s*$")
 NAMED, DESCRIBED = "named", "described"
 
 
@@ -45,8 +45,7 @@ class Lexicon:
     matcher: Matcher  # names, cased keywords, number words, attribution cues
     keywords: KeywordCounter = KeywordCounter(())  # lowercase topic keywords
     keyword_topics: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # (initiative id, pattern, whether the pattern must start at a word boundary)
-    patterns: tuple[tuple[int, re.Pattern[str], bool], ...] = ()
+    patterns: PatternSet = PatternSet((), [])  # initiatives' regexes for unnamed references
     topics: tuple[TopicRule, ...] = ()
     names: dict[tuple[str, int], str] = field(default_factory=dict)  # for matched_text
     not_subjects: frozenset[int] = frozenset()  # entities that report, never the subject
@@ -149,17 +148,12 @@ def extract(lexicon: Lexicon, article: ArticleText) -> Extraction:
             else:
                 found[term.target] = LinkFinding(hit.text[:300], NAMED_CONFIDENCE)
     described: list[tuple[int, int, int]] = []  # (start, end, initiative id)
-    for initiative_id, pattern, bounded in lexicon.patterns:
-        for match in pattern.finditer(text):
-            start = match.start()
-            if bounded and start and _WORD_CHAR.match(text, start - 1):
-                if _WORD_CHAR.match(text, start):
-                    continue
-            described.append((start, match.end(), initiative_id))
-            if initiative_id not in result.initiatives:
-                result.initiatives[initiative_id] = LinkFinding(
-                    match.group()[:300], DESCRIBED_CONFIDENCE, basis=DESCRIBED
-                )
+    for start, end, initiative_id, matched in lexicon.patterns.find(text):
+        described.append((start, end, initiative_id))
+        if initiative_id not in result.initiatives:
+            result.initiatives[initiative_id] = LinkFinding(
+                matched[:300], DESCRIBED_CONFIDENCE, basis=DESCRIBED
+            )
     for keyword, count in lexicon.keywords.count(text).items():
         for topic_id in lexicon.keyword_topics.get(keyword, ()):
             result.keywords.setdefault(topic_id, Counter())[keyword] += count
@@ -231,8 +225,27 @@ def _document(
     return text, body_start, highlight_spans, skipped
 
 
+def _full_sentence(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends as a sentence does: a word, then a full stop, question or
+    exclamation mark, perhaps closing quotes or brackets. Read backwards from the end."""
+    at = end
+    while at > start and text[at - 1].isspace():
+        at -= 1
+    while at > start and text[at - 1] in _CLOSERS:
+        at -= 1
+    if at == start or text[at - 1] not in ".!?":
+        return False
+    return _WORD_CHAR.search(text, start, at - 1) is not None
+
+
+_CLOSERS = '"”’)]'
+
+
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
+    for start, end in spans:  # a loop, not any(): two or three spans, for every figure
+        if start <= position < end:
+            return True
+    return False
 
 
 def _claims(
@@ -256,7 +269,7 @@ def _claims(
         if not _inside(position, skipped_spans):
             start, end = claims.sentence_at(text, starts, position)
             # Without a figure, only a full sentence makes a claim, not a heading ("The Claims").
-            if _FULL_SENTENCE.search(text, start, end):
+            if _full_sentence(text, start, end):
                 by_sentence.setdefault((start, end), [])
 
     hit_starts = [hit.start for hit in named]
@@ -266,10 +279,14 @@ def _claims(
     for (start, end), figures in sorted(by_sentence.items()):
         sentence = text[start:end]
         inside = named[bisect.bisect_left(hit_starts, start) : bisect.bisect_left(hit_starts, end)]
-        entity_ids = frozenset(t.target for h in inside for t in h.terms if t.kind == ENTITY)
-        initiative_ids = frozenset(
-            t.target for h in inside for t in h.terms if t.kind == INITIATIVE
-        )
+        entities, initiatives = set(), set()
+        for hit in inside:
+            for term in hit.terms:
+                if term.kind == ENTITY:
+                    entities.add(term.target)
+                elif term.kind == INITIATIVE:
+                    initiatives.add(term.target)
+        entity_ids, initiative_ids = frozenset(entities), frozenset(initiatives)
         location = HIGHLIGHT if _inside(start, highlight_spans) else BODY
         attributed = bisect.bisect_left(cues, start) < bisect.bisect_left(cues, end)
         clause_starts = [start + offset for offset in claims.clause_starts(sentence)]
@@ -283,9 +300,9 @@ def _claims(
                 index = bisect.bisect_right(clause_starts, figure.start) - 1
                 clause_end = clause_starts[index + 1] if index + 1 < len(clause_starts) else end
                 context = claims.describe(text, figure, clause_starts[index], clause_end)
-            if key is None:
-                key = claims.sentence_key(sentence)
             fact = _fact(figure, context)
+            if key is None and (fact is None or not (subject and fact.measure)):
+                key = claims.sentence_key(sentence)
             fingerprint = claim_fingerprint(subject, fact, sentence, key=key)
             if fingerprint in seen:
                 continue
@@ -377,7 +394,8 @@ def claim_fingerprint(
     the same sentence reprinted elsewhere). Without a figure, only the same sentence is the
     same claim.
     """
-    sentence_owner = f"s|{claims.sentence_key(sentence) if key is None else key}"
+    if fact is None or not (subject and fact.measure):
+        sentence_owner = f"s|{claims.sentence_key(sentence) if key is None else key}"
     if fact is None:
         key = sentence_owner
     else:

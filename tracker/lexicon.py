@@ -1,13 +1,12 @@
 """The compiled lexicon extraction runs with, rebuilt only when the names or rules change.
 
 Building it reads every entity, initiative, alias and topic rule and compiles one regex; that is
-done once per process and version, not per article. The version is one cheap query over row
-counts and last-change times, so an alias an editor adds is picked up by the next task, in every
-worker, without signals or cache invalidation.
+done once per process and version, not per article. The version is one row the database rewrites
+on every change to what the lexicon is built from (triggers: migration 0015), read with one
+primary-key lookup, so an alias an editor adds is picked up by the next task, in every worker,
+without signals or cache invalidation.
 """
 
-import hashlib
-import re
 import threading
 
 from django.db import connection
@@ -25,30 +24,24 @@ from .matching import (
     Term,
     normalize,
 )
-from .models import Entity, EntityAlias, Initiative, InitiativeAlias, Topic
+from .models import Entity, EntityAlias, Initiative, InitiativeAlias, LexiconVersion, Topic
+from .patterns import Pattern, PatternSet, compile_pattern
 
 _lock = threading.Lock()
 _cached: Lexicon | None = None
 
 
 def lexicon_version() -> str:
-    """A value that changes whenever anything the lexicon is built from changes, or the
-    extraction code itself (``EXTRACTOR_VERSION``)."""
-    # Deletions change a count; edits and additions the latest updated_at (or id, for the rule
-    # tables, which have no timestamps).
-    parts = []
-    for model in (Entity, EntityAlias, Initiative, InitiativeAlias, Topic):
-        table = connection.ops.quote_name(model._meta.db_table)
-        parts.append(f"(SELECT COUNT(*) FROM {table})")
-        parts.append(f"(SELECT MAX(updated_at) FROM {table})")
-    for through in (Topic.entities.through, Topic.initiatives.through):
-        table = connection.ops.quote_name(through._meta.db_table)
-        parts.append(f"(SELECT COUNT(*) FROM {table})")
-        parts.append(f"(SELECT MAX(id) FROM {table})")
+    """A value that changes whenever anything the lexicon is built from changes (the database
+    rewrites ``LexiconVersion`` then: migration 0015), or the extraction code itself
+    (``EXTRACTOR_VERSION``). One primary-key read, however many names there are."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute(
+            f"SELECT changes, token FROM {LexiconVersion._meta.db_table} WHERE id = %s", [1]
+        )
         row = cursor.fetchone()
-    return hashlib.sha256(f"{EXTRACTOR_VERSION}|{row!r}".encode()).hexdigest()[:32]
+    changes, token = row if row else (0, "")
+    return f"{EXTRACTOR_VERSION}.{changes}.{token}"
 
 
 def current_lexicon() -> Lexicon:
@@ -78,7 +71,8 @@ def build_lexicon(version: str = "") -> Lexicon:
     for pk, text, exact in EntityAlias.objects.values_list("entity_id", "text", "exact"):
         terms.append(Term(text, ENTITY, pk, exact))
 
-    patterns: list[tuple[int, re.Pattern[str], bool]] = []
+    patterns: list[Pattern] = []
+    sources: list[str] = []
     rows = Initiative.objects.values_list("id", "name", "acronym", "patterns")
     for pk, name, acronym, own_patterns in rows:
         terms.append(Term(name, INITIATIVE, pk))
@@ -86,10 +80,8 @@ def build_lexicon(version: str = "") -> Lexicon:
         if acronym:
             terms.append(Term(acronym, INITIATIVE, pk, exact=True))
         for pattern in own_patterns or []:
-            # A leading \b keeps the regex engine from skipping ahead to the first literal
-            # (tens of times slower); extraction checks the word boundary itself.
-            bounded = pattern.startswith("\\b")
-            patterns.append((pk, re.compile(pattern[2:] if bounded else pattern), bounded))
+            patterns.append(compile_pattern(pk, pattern))
+            sources.append(pattern)
     for pk, text, exact in InitiativeAlias.objects.values_list("initiative_id", "text", "exact"):
         terms.append(Term(text, INITIATIVE, pk, exact))
 
@@ -121,7 +113,7 @@ def build_lexicon(version: str = "") -> Lexicon:
         matcher=Matcher(terms),
         keywords=KeywordCounter(keyword_topics),
         keyword_topics={key: tuple(sorted(ids)) for key, ids in keyword_topics.items()},
-        patterns=tuple(patterns),
+        patterns=PatternSet(patterns, sources),
         topics=tuple(topics),
         names=names,
         not_subjects=frozenset(not_subjects),

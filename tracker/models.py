@@ -895,3 +895,24 @@ class EntitySighting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion_id} in {self.article_id}"
+
+
+class LexiconVersion(models.Model):
+    """One row the database rewrites whenever anything extraction's lexicon is built from
+    changes: names, aliases, patterns, topic keywords and rules (triggers of migration
+    0015_lexicon_version, so ``bulk_create``, ``update()``, cascades and raw SQL count too).
+
+    ``lexicon.lexicon_version`` reads it with one primary-key lookup, however many names there
+    are. ``token`` is random at every change: a change rolled back and another made after it
+    still give a new version, which a counter alone would not.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    changes = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="lexicon_version_one_row")]
+
+    def __str__(self) -> str:
+        return f"{self.changes}.{self.token}"
