@@ -469,6 +469,11 @@ def _read(text: str, start: int, end: int):
             return None  # "¥" in Japanese news is yen, which the tracker has no unit for
         per, finish = _per(text, tail.end())
         return currency.start(), finish, _exponent(tail.group("mult")), 1, unit, per, "", tail
+    # Most numbers that are no figure end a clause or run into a small word ("2025, the", "3 of
+    # the"): neither a unit nor a counted noun can follow, so the regexes below need not try.
+    following = text[end : end + 1]
+    if not following or following in _NO_UNIT_AFTER or _SMALL_WORD_AFTER.match(text, end):
+        return None
     tail = _UNIT_AFTER.match(text, end)
     if tail is None:
         return _read_count(text, start, end)
@@ -506,6 +511,11 @@ def _read(text: str, start: int, end: int):
 
 
 _MONEY_TAIL = re.compile(rf"{_RANGE_TAIL}{_MONEY_MULT}?")
+# What no unit, range or counted noun starts with ("to" and "and" may start a range: not here).
+_NO_UNIT_AFTER = frozenset(",;:.!?)]\"”’'")
+_SMALL_WORD_AFTER = re.compile(
+    r"\s(?i:of|on|in|at|for|the|from|by|is|was|were|are|a|an|with|as|or|than)\b"
+)
 # What a tonnage is of, when a rate follows it: "tonnes of NdPr oxide a year".
 _OF_WHAT = re.compile(r"\s+of(?:\s+[\w-]+){1,3}?(?=\s(?:per|a|an|each|every)\s|\s(?i:annually)\b)")
 
