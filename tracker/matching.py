@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 ENTITY, INITIATIVE, KEYWORD = "entity", "initiative", "keyword"
 NUMBER, CUE = "number", "cue"  # numbers written as words; words that attribute a statement
@@ -76,8 +77,7 @@ class Term:
     exact: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: made for every name in every article
     start: int
     end: int
     text: str
@@ -143,6 +143,10 @@ class Matcher:
         # The case rules' verdict per matched key and spelling: names recur across articles.
         # With it, whether an entity is among the terms: only then may a currency follow.
         self._verdicts: dict[tuple[str, str], tuple[tuple[Term, ...], bool]] = {}
+        # The first word of every form, and per matched form where a longer one may start.
+        # (A form matches at a word only if its first run of word characters is that word.)
+        self._first_words = {found.group() for key in self._rules if (found := _WORDS.match(key))}
+        self._inner_starts: dict[str, tuple[int, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -173,9 +177,13 @@ class Matcher:
             if not key.isalnum():
                 # Leftmost-first would take "The National" out of "The National Energy
                 # Administration": a longer form starting at a later word of this one wins.
-                for inner in _WORDS.finditer(lowered, start + 1, end):
-                    at = inner.start()
-                    if lowered[at - 1].isalnum() or not (longer := match(lowered, at)):
+                # Only words that start some form are tried (worked out once per form).
+                inner_starts = self._inner_starts.get(key)
+                if inner_starts is None:
+                    inner_starts = self._inner_starts[key] = self._starts_of_forms(key)
+                for offset in inner_starts:
+                    at = start + offset
+                    if not (longer := match(lowered, at)):
                         continue
                     if longer.end() - at > end - start:
                         start, end, key = at, longer.end(), longer.group()
@@ -194,6 +202,15 @@ class Matcher:
             else:
                 position = start + 1
         return hits
+
+    def _starts_of_forms(self, key: str) -> tuple[int, ...]:
+        """Offsets of the words after the first in ``key`` that a form starts with."""
+        return tuple(
+            inner.start()
+            for inner in _WORDS.finditer(key, 1)
+            if not key[inner.start() - 1].isalnum()
+            and inner.group().lower() in self._first_words  # in any case: see ``find``
+        )
 
     def _accepted(self, key: str, original: str) -> tuple[Term, ...]:
         candidates = self._rules.get(key) or self._rules.get(normalize(key), ())
