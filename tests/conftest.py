@@ -2,10 +2,12 @@
 embedded default; ``REEX_FORBID_SKIPS=1`` (set by ``.ci/run``) turns any skip into a failure."""
 
 import os
+import time
 from collections.abc import Callable
 from itertools import groupby
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import transaction
 
@@ -41,6 +43,16 @@ def empty_page_cache():
     page_cache().clear()
     yield
     page_cache().clear()
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stands still, 30 s into the current minute: rate limits count requests in
+    fixed one-minute windows (reex.ratelimit), and a test whose requests straddled a minute's end
+    saw its count start again."""
+    now = time.time()
+    with time_machine.travel(now - now % 60 + 30, tick=False) as traveller:
+        yield traveller
 
 
 def pytest_sessionfinish(session, exitstatus):
