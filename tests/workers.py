@@ -33,7 +33,8 @@ class Worker:
     def __init__(self, queue: str, log: Path, *, concurrency: int = 2, **env: str) -> None:
         self.queue, self.log = queue, log
         self.env = {
-            **os.environ,
+            # Not PYTEST_XDIST_WORKER: the settings would move REDIS_URL (given here) once more.
+            **{k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"},
             "DJANGO_SETTINGS_MODULE": "reex.settings.test",
             "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
