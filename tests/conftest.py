@@ -9,6 +9,7 @@ from itertools import groupby
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 
 from tests.factories import load_sample_tracker
@@ -182,3 +183,16 @@ shared_rows_sample_tracker = shared_rows_fixture(load_sample_tracker)
 @pytest.fixture
 def sample_tracker(shared_rows_sample_tracker, db) -> None:
     rows_in_test(shared_rows_sample_tracker, load_sample_tracker)
+
+
+def load_reference() -> None:
+    call_command("load_reference", verbosity=0)
+
+
+# The reference initiatives, entities and topics, as `manage.py load_reference` makes them.
+shared_rows_reference = shared_rows_fixture(load_reference)
+
+
+@pytest.fixture
+def reference_data(shared_rows_reference, db) -> None:
+    rows_in_test(shared_rows_reference, load_reference)
