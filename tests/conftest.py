@@ -4,7 +4,6 @@ embedded default; ``REEX_FORBID_SKIPS=1`` (set by ``.ci/run``) turns any skip in
 import os
 import time
 from collections.abc import Callable
-from itertools import groupby
 
 import pytest
 import time_machine
@@ -78,8 +77,8 @@ class SharedRows:
 
     They are written in a transaction left open while those tests run. Each test's own
     transaction is a savepoint inside it, rolled back after the test as always, so no test sees
-    another's changes. The open transaction is rolled back at the end of the module, and before
-    any test that did not ask for these rows.
+    another's changes. The open transaction is rolled back after the last test of the run that
+    wants these rows (the tests that do are run first, one set of rows after the other).
     """
 
     def __init__(self) -> None:
@@ -124,9 +123,9 @@ def shared_rows_fixture(make: Callable[[], object]):
 
     @pytest.fixture(scope="module")
     def fixture(request, django_db_setup, django_db_blocker):
+        # Already open when the previous test wanted them too, even from another module.
         shared_rows.open(request.fixturename, make, django_db_blocker)
-        yield request.fixturename
-        shared_rows.close()
+        return request.fixturename
 
     return fixture
 
@@ -154,16 +153,15 @@ def _commits(item: pytest.Item) -> bool:
 
 
 def _shared_rows_first(items: list[pytest.Item]) -> list[pytest.Item]:
-    """Within each module's run of tests, those sharing rows first, grouped by rows: each set
-    is made once per module."""
-    ordered = []
-    for _module, run in groupby(items, key=lambda item: getattr(item, "module", None)):
-        ordered.extend(sorted(run, key=lambda item: _sort_key(_shared_rows_wanted(item))))
-    return ordered
+    """The tests sharing rows first, grouped by rows, so that each set is made once (once per
+    pytest-xdist worker, or a few times). They do not commit, and pytest-django runs those
+    first anyway; the order of the others is kept."""
 
+    def key(item: pytest.Item) -> tuple[bool, str]:
+        wanted = _shared_rows_wanted(item)
+        return wanted is None, wanted or ""
 
-def _sort_key(wanted: str | None) -> tuple[bool, str]:
-    return wanted is None, wanted or ""
+    return sorted(items, key=key)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -173,6 +171,17 @@ def pytest_runtest_setup(item):
     if wanted and _commits(item):
         raise pytest.UsageError(f"{item.nodeid}: shared rows are for tests that do not commit")
     if shared_rows.name is not None and shared_rows.name != wanted:
+        shared_rows.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Once the test's own transaction is rolled back: roll back the shared rows too unless the
+    next test wants them (the last test of a run has no next one)."""
+    yield
+    if shared_rows.name is not None and (
+        nextitem is None or _shared_rows_wanted(nextitem) != shared_rows.name
+    ):
         shared_rows.close()
 
 
