@@ -168,9 +168,9 @@ def load_sample_tracker(*, search_index: bool = True) -> None:
 
     from articles.search import search_vectors_update
     from articles.services import feed_for_file, feed_ingest_document
+    from tests.articles.feeds import SAMPLE_FEED as sample
     from tracker.services import articles_enrich
 
-    sample = Path(__file__).resolve().parents[1] / "samples" / "reex-sample-feed.xml"
     call_command("load_reference", verbosity=0)
     feed_ingest_document(feed=feed_for_file(path=sample), body=sample.read_bytes())
     articles_enrich(article_ids=list(Article.objects.values_list("id", flat=True)), force=True)

@@ -1,6 +1,7 @@
 """Real Celery worker processes for tests: started on a queue of their own, against the
 PostgreSQL test database and a Redis broker, and stopped (or killed) by the test."""
 
+import json
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from kombu import Connection
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +33,8 @@ class Worker:
     def __init__(self, queue: str, log: Path, *, concurrency: int = 2, **env: str) -> None:
         self.queue, self.log = queue, log
         self.env = {
-            **os.environ,
+            # Not PYTEST_XDIST_WORKER: the settings would move REDIS_URL (given here) once more.
+            **{k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"},
             "DJANGO_SETTINGS_MODULE": "reex.settings.test",
             "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
@@ -75,3 +78,17 @@ def wait_for(condition, timeout: float = 60.0, interval: float = 0.2) -> bool:
             return True
         time.sleep(interval)
     return False
+
+
+def broker_idle(queue: str) -> bool:
+    """Nothing waiting in ``queue`` and nothing taken from it still unacknowledged. Tasks are
+    acknowledged late, so a task in progress, or one a killed worker held that is waiting to be
+    restored, stays in the broker's ``unacked`` hash until it is done: once idle, no delivery
+    (redelivered duplicates included) is still to come. This replaces sleeping "long enough"."""
+    with Connection(settings.CELERY_BROKER_URL) as connection:
+        channel = connection.default_channel
+        client = channel.client
+        # The queue's lists: its own name, and one per priority level (name + separator + level).
+        waiting = sum(client.llen(key) for key in client.keys(f"{queue}*"))
+        unacked = [json.loads(value)[2] for value in client.hvals(channel.unacked_key)]
+        return waiting == 0 and queue not in unacked

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from django.utils.http import http_date
 
-from tests.factories import add_rival_vault_report, load_sample_tracker
+from tests.factories import add_rival_vault_report
 from tracker.models import Claim, Initiative
 from tracker.services import claim_review
 
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 DAY = timedelta(days=1)
 
 
-def test_initiative_detail_reports_the_project_vault_conflict(api):
-    load_sample_tracker(search_index=False)
+def test_initiative_detail_reports_the_project_vault_conflict(api, sample_tracker):
     assert api.get("/api/v1/initiatives/project-vault/").json()["conflicts"] == []
     add_rival_vault_report()
 
@@ -33,8 +32,7 @@ def test_initiative_detail_reports_the_project_vault_conflict(api):
     assert "conflicts" not in api.get("/api/v1/initiatives/").json()["results"][0]
 
 
-def test_a_verdict_on_a_claim_moves_the_initiative_detail_last_modified(api):
-    load_sample_tracker(search_index=False)
+def test_a_verdict_on_a_claim_moves_the_initiative_detail_last_modified(api, sample_tracker):
     # The initiative itself last changed a day ago; only a claim about it changes now.
     Initiative.objects.filter(slug="project-vault").update(updated_at=timezone.now() - DAY)
     vault = Initiative.objects.get(slug="project-vault")

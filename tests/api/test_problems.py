@@ -104,6 +104,7 @@ def test_a_missing_scope_is_a_problem_403(api):
     assert_problem(api.get("/api/v1/export/claims.csv"), 403, "permission-denied")
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_the_rate_limit_is_a_problem_429_with_retry_after():
     _, raw = make_api_key(rate_per_minute=1)
     client = APIClient()

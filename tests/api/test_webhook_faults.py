@@ -5,7 +5,6 @@ saw acknowledged)."""
 
 import json
 import threading
-import time
 
 import pytest
 
@@ -15,7 +14,7 @@ from partners.services import webhook_create
 from partners.tasks import sweep_webhooks
 from tests.factories import make_article, make_claim
 from tests.loopback import Response
-from tests.workers import Worker, new_queue, wait_for
+from tests.workers import Worker, broker_idle, new_queue, wait_for
 from tracker import events
 from tracker.models import Event
 from tracker.services import claim_review
@@ -104,7 +103,8 @@ def test_worker_killed_mid_delivery_every_event_is_acted_on_exactly_once(
             return WebhookDelivery.objects.filter(status="delivered").count() == EVENTS
 
         assert wait_for(all_delivered, 90, interval=1.0), (tmp_path / "second.log").read_text()
-        time.sleep(6)  # redelivered tasks of the killed worker arrive: they must send nothing
+        # Every delivery done, the killed worker's redelivered too: they must send nothing.
+        assert wait_for(lambda: broker_idle(queue), 60), (tmp_path / "second.log").read_text()
     finally:
         second.stop()
 

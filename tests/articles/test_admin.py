@@ -9,7 +9,7 @@ from articles import services
 from articles.admin import EstimatedCountPaginator
 from articles.caching import VERSION_KEY, page_cache
 from articles.models import Article, Feed, FeedFetch
-from tests.factories import load_sample_tracker, make_admin_editor, make_article
+from tests.factories import make_admin_editor, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,7 @@ def test_articles_are_read_only_and_never_deleted(desk):
     assert desk.get(reverse("admin:articles_article_delete", args=[article.pk])).status_code == 403
 
 
-def test_article_page_shows_its_links_mentions_and_claims(desk):
-    load_sample_tracker(search_index=False)
+def test_article_page_shows_its_links_mentions_and_claims(desk, sample_tracker):
     article = Article.objects.get(title__startswith="Project Vault Gets Its Banker")
     response = desk.get(reverse("admin:articles_article_change", args=[article.pk]))
     html = response.content.decode()
@@ -124,11 +123,7 @@ def test_paginator_takes_a_large_tables_estimate_without_counting_it(monkeypatch
 
 
 @pytest.mark.postgres
-def test_article_search_uses_the_full_text_index(desk):
-    from articles.search import search_vectors_update
-
-    load_sample_tracker(search_index=False)
-    search_vectors_update()
+def test_article_search_uses_the_full_text_index(desk, sample_tracker):  # indexed
     with CaptureQueriesContext(connection) as queries:
         response = desk.get(ARTICLES, {"q": "banker stockpile"})
     titles = [a.title for a in response.context["cl"].result_list]

@@ -7,7 +7,6 @@ import json
 import shutil
 import socket
 import subprocess
-import time
 from datetime import timedelta
 
 import pytest
@@ -18,7 +17,7 @@ from articles import services
 from articles.models import Article, ArticleFeed, Feed, FeedFetch
 from articles.tasks import fetch_feed
 from tests.loopback import Response
-from tests.workers import Worker, new_queue, wait_for
+from tests.workers import Worker, broker_idle, new_queue, wait_for
 
 from .feeds import item, rss
 
@@ -91,7 +90,8 @@ def test_worker_killed_mid_ingest_leaves_every_article_exactly_once(tmp_path, lo
         assert wait_for(lambda: fetched(feeds) == len(feeds), 120), (
             tmp_path / "second.log"
         ).read_text()
-        time.sleep(1.0)  # let any redelivered duplicate finish: it must change nothing
+        # Every delivery done, the killed worker's redelivered too: they must change nothing.
+        assert wait_for(lambda: broker_idle(queue), 60), (tmp_path / "second.log").read_text()
     finally:
         second.stop()
     assert_each_article_once(feeds)

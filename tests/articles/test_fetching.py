@@ -200,12 +200,10 @@ def test_gzip_bomb_is_refused_as_too_large_quickly(loopback):
     headers = {"Content-Encoding": "gzip"}
     loopback.route("/bomb.xml", lambda request: Response(200, headers, gzip_bomb(200)))
 
-    started = time.monotonic()
     error = fetch_error(loopback.url("/bomb.xml"), options=options(max_bytes=1_000_000))
 
     assert error.outcome == Outcome.TOO_LARGE
     assert "1000000-byte limit" in str(error)
-    assert time.monotonic() - started < 2
     assert error.bytes_received < 100_000  # stopped long before the ~200 KB of the whole bomb
 
 
@@ -543,12 +541,12 @@ def test_unavailable_carries_retry_after(loopback):
 def test_slow_answer_is_a_read_timeout(loopback):
     loopback.route("/slow.xml", Response(200, {}, RSS, delay=1.0))
 
-    started = time.monotonic()
+    # No upper bound on the time taken (a busy machine stretches it): without the read timeout
+    # the answer would come, after 1 s, and there would be no error.
     error = fetch_error(loopback.url("/slow.xml"), options=options(read_timeout=0.2))
 
     assert error.outcome == Outcome.NETWORK_ERROR
     assert "read timeout" in str(error)
-    assert time.monotonic() - started < 0.8
 
 
 def test_dripping_server_hits_the_total_timeout(loopback):
@@ -561,7 +559,9 @@ def test_dripping_server_hits_the_total_timeout(loopback):
 
     assert error.outcome == Outcome.NETWORK_ERROR
     assert "total timeout" in str(error)
-    assert 0.7 < time.monotonic() - started < 1.5
+    # Not before the deadline. No upper bound (a busy machine stretches it): without the total
+    # timeout the drip would have ended in a whole document, not an error.
+    assert time.monotonic() - started > 0.7
     assert error.bytes_received > 0
 
 
@@ -582,7 +582,6 @@ def test_server_dripping_headers_hits_the_total_timeout():
 
         thread = threading.Thread(target=drip_headers, daemon=True)
         thread.start()
-        started = time.monotonic()
         try:
             error = fetch_error(
                 f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml",
@@ -593,8 +592,7 @@ def test_server_dripping_headers_hits_the_total_timeout():
             thread.join(timeout=2)
 
     assert error.outcome == Outcome.NETWORK_ERROR
-    assert "total timeout" in str(error)
-    assert time.monotonic() - started < 1.2
+    assert "total timeout" in str(error)  # the per-read timeout never fires on this drip
 
 
 def test_total_timeout_spans_redirects(loopback):

@@ -1,13 +1,11 @@
 """A real Celery worker process consuming from Redis, writing to the PostgreSQL test database."""
 
-import time
-
 import pytest
 
 from articles.models import Article, Feed, FeedFetch
 from articles.tasks import fetch_feed
 from tests.loopback import Response
-from tests.workers import Worker, new_queue, wait_for
+from tests.workers import Worker, broker_idle, new_queue, wait_for
 
 from .feeds import item, rss
 
@@ -41,6 +39,6 @@ def test_worker_fetches_from_redis_queue_and_stores_articles(worker, loopback):
 
     assert wait_for(lambda: FeedFetch.objects.filter(feed=feed).exists()), worker.log.read_text()
     assert wait_for(lambda: Article.objects.count() == 2)
-    time.sleep(1.0)
+    assert wait_for(lambda: broker_idle(worker.queue)), worker.log.read_text()  # both ran
     assert Article.objects.count() == 2
     assert FeedFetch.objects.filter(outcome=FeedFetch.Outcome.NEW_CONTENT).count() == 1

@@ -16,7 +16,6 @@ from articles.models import Article
 from tests.factories import (
     add_rival_vault_report,
     link_article,
-    load_sample_tracker,
     make_admin_editor,
     make_article,
     make_claim,
@@ -58,8 +57,7 @@ def desk(client, editor):
 
 
 @pytest.fixture
-def sample():
-    load_sample_tracker(search_index=False)
+def sample(sample_tracker):
     return Initiative.objects.get(slug="project-vault")
 
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from articles.models import Article
-from tests.factories import load_sample_tracker, make_editor, make_user
+from tests.factories import make_editor, make_user
 from tracker.models import ArticleInitiative, Claim, Initiative, Mention
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ def empty_cache():
 
 
 @pytest.fixture
-def sample(db):
-    load_sample_tracker(search_index=False)
+def sample(sample_tracker):
+    pass
 
 
 @pytest.fixture

@@ -52,8 +52,8 @@ def empty_cache():
 
 
 @pytest.fixture
-def sample(db):
-    load_sample_tracker()
+def sample(sample_tracker):
+    pass
 
 
 def html(response) -> str:

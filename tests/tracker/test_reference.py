@@ -47,8 +47,7 @@ def test_command_reports_when_up_to_date(capsys):
     assert "already up to date" in capsys.readouterr().out
 
 
-def test_reference_covers_the_seed():
-    services.reference_load(data=read_reference())
+def test_reference_covers_the_seed(reference_data):
     assert Initiative.objects.count() >= 20
     assert Entity.objects.count() >= 100
     assert Topic.objects.count() >= 10
@@ -71,23 +70,20 @@ def test_reference_covers_the_seed():
     assert Initiative.objects.get(slug="forge").acronym == "FORGE"
 
 
-def test_exim_aliases_are_one_entity():
-    services.reference_load(data=read_reference())
+def test_exim_aliases_are_one_entity(reference_data):
     matcher = build_lexicon().matcher
     text = "EXIM, the Export-Import Bank of the United States, or the U.S. Export-Import Bank"
     targets = {term.target for hit in matcher.find(text) for term in hit.terms}
     assert targets == {Entity.objects.get(slug="exim").pk}
 
 
-def test_aliases_are_unique_whatever_their_case():
-    services.reference_load(data=read_reference())
+def test_aliases_are_unique_whatever_their_case(reference_data):
     entity = Entity.objects.get(slug="dfc")
     with pytest.raises(IntegrityError), transaction.atomic():
         EntityAlias.objects.create(entity=entity, text="exim")
 
 
-def test_reload_refreshes_descriptions_and_keeps_editors_changes():
-    services.reference_load(data=read_reference())
+def test_reload_refreshes_descriptions_and_keeps_editors_changes(reference_data):
     vault = Initiative.objects.get(slug="project-vault")
     vault.summary = "Edited by hand."
     vault.status = Initiative.Status.ACTIVE
@@ -110,8 +106,7 @@ def test_reload_refreshes_descriptions_and_keeps_editors_changes():
     assert "urban mining" in Topic.objects.get(slug="recycling").keywords
 
 
-def test_an_alias_taken_by_another_record_is_reported_not_moved():
-    services.reference_load(data=read_reference())
+def test_an_alias_taken_by_another_record_is_reported_not_moved(reference_data):
     EntityAlias.objects.filter(text="ASM").update(entity=Entity.objects.get(slug="energy-fuels"))
     result = services.reference_load(data=read_reference())
     assert any("'ASM'" in line for line in result.skipped)
@@ -124,9 +119,7 @@ def _reword(data, kind, slug, field, text):
     row[field] = text
 
 
-def test_reload_never_reverts_what_editors_changed_and_says_what_it_kept(capsys):
-    call_command("load_reference", verbosity=0)
-    capsys.readouterr()
+def test_reload_never_reverts_what_editors_changed_and_says_what_it_kept(reference_data, capsys):
     exim, dfc = Entity.objects.get(slug="exim"), Entity.objects.get(slug="dfc")
     vault, forge = (
         Initiative.objects.get(slug="project-vault"),

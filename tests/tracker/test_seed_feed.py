@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from articles.models import Article
 from tests.articles.feeds import SHARED_FEED, require_seed
+from tests.conftest import rows_in_test, shared_rows_fixture
 from tests.factories import articles_from_feed, make_user
 from tracker import services
 from tracker.models import ArticleInitiative, Claim, ClaimAppearance, Initiative, Link, Mention
@@ -50,16 +52,24 @@ STATE_MEDIA = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def seed():
+def load_seed() -> None:
     require_seed(SEED_FEED)
     services.reference_load(data=read_reference())
     articles = articles_from_feed(SEED_FEED)
+    services.articles_enrich(article_ids=[a.pk for a in articles])
+
+
+shared_rows_seed = shared_rows_fixture(load_seed)
+
+
+@pytest.fixture
+def seed(shared_rows_seed, db):
+    rows_in_test(shared_rows_seed, load_seed)
+    articles = list(Article.objects.all())
     by_key = {}
     for key, slug in POSTS.items():
         (article,) = [a for a in articles if f"/news/{slug}" in a.url]
         by_key[key] = article
-    services.articles_enrich(article_ids=[a.pk for a in articles])
     return by_key
 
 

@@ -270,10 +270,8 @@ def test_staff_outside_editors_cannot_decide_suggestions(client, known):
 
 
 @pytest.fixture
-def reference(db):
-    from django.core.management import call_command
-
-    call_command("load_reference", verbosity=0)
+def reference(reference_data):
+    pass
 
 
 def test_former_names_are_aliases_that_match(reference):
