@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from articles.caching import cache_reader_page
 
-from . import views
+from reex import views
 from .sitemaps import SITEMAPS
 
 # Under /api/ these answer with problem details (an unknown route included); elsewhere as usual.
@@ -22,7 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("api/v1/", include("reex.api")),
+    path("api/v1/", include("web.api")),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "reex.urls"
+ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "reex.wsgi.application"
 
 TEMPLATES = [
@@ -270,7 +270,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Strict: everything from our own origin, no inline script or style anywhere. Article images
 # stay on the sites that published them, hence https: for images only. The API docs relax
-# style-src alone (reex/api.py).
+# style-src alone (web/api.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
