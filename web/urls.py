@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.caching import cache_reader_page
-
 from reex import views
+
 from .sitemaps import SITEMAPS
 
 # Under /api/ these answer with problem details (an unknown route included); elsewhere as usual.

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from articles import search
 from articles.models import Article
-from partners.filters import AnyOfFilter, UtcIsoDateTimeFilter
+from reex.api.filters import AnyOfFilter, UtcIsoDateTimeFilter
 from tracker.models import ArticleInitiative, ArticleTopic, ClaimAppearance, Mention
 
 LINK_MODELS = (ArticleInitiative, Mention, ArticleTopic)

@@ -3,8 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from articles.models import Article
-from partners.api import PartnerViewSet
-from partners.filters import ID_REGEX
+from reex.api.filters import ID_REGEX
+from reex.api.views import PartnerViewSet
 from reex.problems import InvalidParameter
 from tracker.models import ArticleInitiative, ArticleTopic, ClaimAppearance, Initiative, Mention
 

@@ -293,7 +293,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["partners.authentication.ApiKeyAuthentication"],
 }
 
-# --- Partner API (partners/, reex/api.py) --------------------------------------------------------
+# --- Partner API (reex/api/, web/api.py, partners/) ---------------------------------------------
 SPECTACULAR_SETTINGS = {
     "TITLE": "REEx Tracker partner API",
     "DESCRIPTION": "The tracker's record for partners to sync from. See docs/api.md.",
