@@ -27,9 +27,9 @@ from django.db import (
 )
 from django.utils import timezone
 
+from reex.caching import reader_pages_invalidate
 from reex.fetching import FetchError, fetch_url
 
-from .caching import reader_pages_invalidate
 from .models import Article, ArticleFeed, Feed, FeedFetch, publisher_key
 from .parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from .safety import UnsafeDocument

@@ -1,7 +1,8 @@
 from django.urls import path
 
+from reex.caching import cache_reader_page
+
 from . import views
-from .caching import cache_reader_page
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 
 app_name = "articles"

@@ -4,11 +4,11 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from reex.caching import cache_reader_page
 from reex.ratelimit import rate_limit_per_address
 from tracker.forms import ArticleFilterForm, ReaderSearchForm
 
 from . import selectors
-from .caching import cache_reader_page
 from .search import full_text_enabled as search_is_full_text
 from .search import sqlite_fts_enabled
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.caching import cache_reader_page
+from reex.caching import cache_reader_page
 
 from . import views
 from .feeds import (

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from articles.caching import cache_reader_page
 from articles.models import Article
+from reex.caching import cache_reader_page
 
 from . import selectors, services
 from .charts import figure_history, weekly_chart

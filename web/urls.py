@@ -3,8 +3,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.caching import cache_reader_page
 from reex import views
+from reex.caching import cache_reader_page
 
 from .sitemaps import SITEMAPS
 

@@ -103,7 +103,7 @@ def _next_database(url: str) -> str:
 
 
 # Two caches. "default" holds what must not be evicted: feed locks, rate-limit counters; it is
-# the broker's Redis (noeviction, append-only). "pages" holds the reader pages (articles.caching):
+# the broker's Redis (noeviction, append-only). "pages" holds the reader pages (reex.caching):
 # the bulk of what is cached, each page renderable again, so it may live in a Redis that evicts
 # (maxmemory + allkeys-lru, docker-compose.yml). REDIS_CACHE_URL defaults to REDIS_URL's server
 # with the next database number; point it at its own Redis in production.
@@ -255,7 +255,7 @@ SITE_DESCRIPTION = env(
     "SITE_DESCRIPTION",
     default="Rare-earth and critical-minerals news, tracked as a verifiable record of policy.",
 )
-# Pages are also invalidated on every content change (articles.caching); this bounds the rest.
+# Pages are also invalidated on every content change (reex.caching); this bounds the rest.
 READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=600)
 # Searches a minute from one client address (reex.clients) before a 429.
 SEARCH_RATE_PER_MINUTE = env.int("SEARCH_RATE_PER_MINUTE", default=60)
