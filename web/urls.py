@@ -3,8 +3,10 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles import urls as articles_urls
 from reex import views
 from reex.caching import cache_reader_page
+from tracker import urls as tracker_urls
 
 from .sitemaps import SITEMAPS
 
@@ -40,7 +42,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    # Reader pages. The tracker's (topics, initiatives, entities, claims) go beside these.
-    path("", include("articles.urls")),
+    # Reader pages. The article list and search filter by the tracker's links: the tracker's
+    # views, under the names readers' links use (articles:list, articles:search).
+    path("", include((articles_urls.urlpatterns + tracker_urls.article_urlpatterns, "articles"))),
     path("", include("tracker.urls")),
 ]
