@@ -290,6 +290,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # API keys only, everywhere under /api/ (the schema and docs too): DRF's default Basic and
     # Session authentication would let /api/ test editors' passwords past the login lockout.
+    # The API base (reex/api/) names no app: partners' keys are plugged in here.
     "DEFAULT_AUTHENTICATION_CLASSES": ["partners.authentication.ApiKeyAuthentication"],
 }
 
