@@ -6,6 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Feeds and articles"
 
     def ready(self) -> None:
-        from .caching import reader_pages_follow_changes
+        from .page_cache import reader_pages_follow_articles
 
-        reader_pages_follow_changes()
+        reader_pages_follow_articles()

@@ -27,11 +27,13 @@ from django.db import (
 )
 from django.utils import timezone
 
-from .caching import reader_pages_invalidate
-from .fetching import FetchError, fetch_url
+from reex.caching import reader_pages_invalidate
+from reex.fetching import FetchError, fetch_url
+
 from .models import Article, ArticleFeed, Feed, FeedFetch, publisher_key
 from .parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from .safety import UnsafeDocument
+from .signals import articles_changed
 from .stories import stories_assign
 
 logger = logging.getLogger(__name__)
@@ -42,7 +44,6 @@ DB_UNREACHABLE = (OperationalError, InterfaceError)
 BATCH_SIZE = 500
 # Clocks disagree by a little; a post dated a few minutes ahead is not worth a flag.
 FUTURE_DATE_SKEW = timedelta(minutes=5)
-ENRICH_CHUNK = 200
 
 
 class FeedBusy(Exception):
@@ -244,7 +245,7 @@ def _ingest_document(
         if counts.changed_ids:
             ids = list(counts.changed_ids)
             transaction.on_commit(lambda: _articles_group(article_ids=ids))
-            transaction.on_commit(lambda: articles_enqueue_enrichment(article_ids=ids))
+            transaction.on_commit(lambda: articles_changed.send(sender=Article, article_ids=ids))
     return fetch
 
 
@@ -307,14 +308,6 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
     counts.changed_ids = tuple(changed)
     counts.collided_ids = tuple(collided)
     return counts
-
-
-def articles_enqueue_enrichment(*, article_ids: list[int]) -> None:
-    """Hand new or edited articles to the tracker's extraction, in chunks."""
-    from tracker.tasks import enrich_articles  # the tracker builds on articles, not the reverse
-
-    for start in range(0, len(article_ids), ENRICH_CHUNK):
-        enrich_articles.delay(article_ids[start : start + ENRICH_CHUNK])
 
 
 def feeds_claim_due(*, now: datetime | None = None) -> list[int]:

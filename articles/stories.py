@@ -28,7 +28,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Left
 
-from .caching import reader_pages_invalidate
+from reex.caching import reader_pages_invalidate
+
 from .models import Article, Story
 
 WINDOW = timedelta(days=3)

@@ -145,7 +145,7 @@ def main() -> None:
     urlpatterns[:] = [
         path("bare/articles/", bare_articles),
         path("bare/articles-links/", bare_with_links),
-        path("", include("reex.urls")),
+        path("", include("web.urls")),
     ]
     settings.ROOT_URLCONF = __name__
     _, raw = api_key_create(name="Bench", rate_per_minute=10_000_000)

@@ -68,7 +68,7 @@ def main() -> None:
     from django.db.models import F
     from django.test import Client
 
-    from articles.caching import page_cache
+    from reex.caching import page_cache
 
     logging.disable(logging.INFO)
     settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host

@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from reex.api.permissions import SCOPES
+
 from . import services
-from .models import SCOPES, WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
+from .models import WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
 
 
 class ApiKeyForm(forms.ModelForm):

@@ -6,12 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from reex.api.permissions import SCOPE_READ
 from tracker import events
-
-# What a key may do. Reading the record, and pulling it in bulk, are granted separately.
-SCOPE_READ = "read"
-SCOPE_EXPORT = "export"
-SCOPES = (SCOPE_READ, SCOPE_EXPORT)
 
 # Every event the tracker writes to its outbox.
 WEBHOOK_EVENTS = events.PUBLISHED

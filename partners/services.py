@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from reex.api.permissions import SCOPES
 from tracker.models import Event
 
 from . import webhooks
-from .models import SCOPES, WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
+from .models import WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
 
 KEY_PREFIX = "reex_"
 PREFIX_CHARS = 8  # after KEY_PREFIX: what the admin shows, and how a key is looked up

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from articles import fetching
+from reex import fetching
 
 TIMESTAMP_HEADER = "X-Reex-Timestamp"
 SIGNATURE_HEADER = "X-Reex-Signature"

@@ -37,8 +37,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Reader pages have a cache of their own (articles.caching): none leaks between tests."""
-    from articles.caching import page_cache
+    """Reader pages have a cache of their own (reex.caching): none leaks between tests."""
+    from reex.caching import page_cache
 
     page_cache().clear()
     yield

@@ -14,7 +14,7 @@ changed when it did not is noise a partner cannot tell from news.
 from django.db import transaction
 from django.dispatch import Signal
 
-from articles.caching import reader_pages_invalidate
+from reex.caching import reader_pages_invalidate
 
 from .models import Event
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.caching import cache_reader_page
+from reex.caching import cache_reader_page
 
 from . import views
 from .feeds import (
@@ -11,6 +11,13 @@ from .feeds import (
 )
 
 app_name = "tracker"
+
+# The article list and search filter by the tracker's links, so the views are the tracker's; the
+# pages keep their names in the articles namespace (web/urls.py mounts them there).
+article_urlpatterns = [
+    path("articles/", views.article_list, name="list"),
+    path("search/", views.search, name="search"),
+]
 
 urlpatterns = [
     path("topics/", views.topic_list, name="topics"),

@@ -1,6 +1,7 @@
 """The tracker's public pages (topics, initiatives, entities, claims) and the editors' controls
 on them: thin views over ``selectors`` (reads) and ``services`` (writes)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -9,17 +10,23 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from articles.caching import cache_reader_page
+from articles import selectors as article_selectors
 from articles.models import Article
+from articles.search import full_text_enabled as search_is_full_text
+from articles.search import sqlite_fts_enabled
+from reex.caching import cache_reader_page
+from reex.ratelimit import rate_limit_per_address
 
 from . import selectors, services
 from .charts import figure_history, weekly_chart
 from .forms import (
+    ArticleFilterForm,
     ClaimFilterForm,
     ClaimReviewForm,
     InitiativeFilterForm,
     InitiativeLinkForm,
     LinkDecisionForm,
+    ReaderSearchForm,
 )
 from .models import ArticleInitiative, Claim, Entity, Mention
 
@@ -224,3 +231,58 @@ def article_initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, f"Article not linked: {_errors(form)}")
     return _back(request, article.get_absolute_url())
+
+
+# --- the article list and search: articles filtered by the tracker's links ----------------------
+# Mounted in the articles namespace (articles:list, articles:search) by web/urls.py.
+
+# Each distinct search is a full-text query (and, once, a cache entry): per address, bounded.
+search_rate_limit = rate_limit_per_address(
+    scope="search", per_minute=lambda: settings.SEARCH_RATE_PER_MINUTE
+)
+
+
+@cache_reader_page(params=[*ArticleFilterForm.base_fields, "page"])
+def article_list(request: HttpRequest) -> HttpResponse:
+    form = ArticleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = article_selectors.article_list_page(
+        page_number=request.GET.get("page"),
+        outlet=getattr(filters.get("outlet"), "pk", None),
+        topic=getattr(filters.get("topic"), "slug", None),
+        initiative=getattr(filters.get("initiative"), "slug", None),
+        entity=getattr(filters.get("entity"), "slug", None),
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
+    context = {"page_obj": page, "form": form, "filtered": any(filters.values())}
+    # A filter naming nothing (an unknown outlet or slug, a bad date) is the reader's error,
+    # shown beside its field: a 400, which is never cached.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "articles/article_list.html", context, status=status)
+
+
+@search_rate_limit
+@cache_reader_page(params=[*ReaderSearchForm.base_fields, "page"])
+def search(request: HttpRequest) -> HttpResponse:
+    form = ReaderSearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = article_selectors.article_search_page(
+            q=form.cleaned_data["q"],
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            page_number=request.GET.get("page"),
+            # The tracker's filters (ReaderSearchForm), by slug.
+            topic=getattr(form.cleaned_data["topic"], "slug", None),
+            initiative=getattr(form.cleaned_data["initiative"], "slug", None),
+        )
+    context = {
+        "form": form,
+        "results": results,
+        "full_text": search_is_full_text(),
+        "word_index": sqlite_fts_enabled(),
+    }
+    # A bad parameter is the reader's error, shown beside its field: a 400, never a 500.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "articles/search.html", context, status=status)

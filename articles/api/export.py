@@ -1,5 +1,5 @@
 from articles.models import Article
-from partners.streaming import CHUNK_ROWS, ExportView, updated_since
+from reex.api.streaming import CHUNK_ROWS, ExportView, updated_since
 
 COLUMNS = (
     "id", "url", "title", "author", "published_at", "first_seen_at", "updated_at", "summary",

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "reex.urls"
+ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "reex.wsgi.application"
 
 TEMPLATES = [
@@ -103,7 +103,7 @@ def _next_database(url: str) -> str:
 
 
 # Two caches. "default" holds what must not be evicted: feed locks, rate-limit counters; it is
-# the broker's Redis (noeviction, append-only). "pages" holds the reader pages (articles.caching):
+# the broker's Redis (noeviction, append-only). "pages" holds the reader pages (reex.caching):
 # the bulk of what is cached, each page renderable again, so it may live in a Redis that evicts
 # (maxmemory + allkeys-lru, docker-compose.yml). REDIS_CACHE_URL defaults to REDIS_URL's server
 # with the next database number; point it at its own Redis in production.
@@ -255,7 +255,7 @@ SITE_DESCRIPTION = env(
     "SITE_DESCRIPTION",
     default="Rare-earth and critical-minerals news, tracked as a verifiable record of policy.",
 )
-# Pages are also invalidated on every content change (articles.caching); this bounds the rest.
+# Pages are also invalidated on every content change (reex.caching); this bounds the rest.
 READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=600)
 # Searches a minute from one client address (reex.clients) before a 429.
 SEARCH_RATE_PER_MINUTE = env.int("SEARCH_RATE_PER_MINUTE", default=60)
@@ -270,7 +270,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Strict: everything from our own origin, no inline script or style anywhere. Article images
 # stay on the sites that published them, hence https: for images only. The API docs relax
-# style-src alone (reex/api.py).
+# style-src alone (web/api.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -290,10 +290,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # API keys only, everywhere under /api/ (the schema and docs too): DRF's default Basic and
     # Session authentication would let /api/ test editors' passwords past the login lockout.
+    # The API base (reex/api/) names no app: partners' keys are plugged in here.
     "DEFAULT_AUTHENTICATION_CLASSES": ["partners.authentication.ApiKeyAuthentication"],
 }
 
-# --- Partner API (partners/, reex/api.py) --------------------------------------------------------
+# --- Partner API (reex/api/, web/api.py, partners/) ---------------------------------------------
 SPECTACULAR_SETTINGS = {
     "TITLE": "REEx Tracker partner API",
     "DESCRIPTION": "The tracker's record for partners to sync from. See docs/api.md.",

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from articles import services
 from articles.admin import EstimatedCountPaginator
-from articles.caching import VERSION_KEY, page_cache
 from articles.models import Article, Feed, FeedFetch
+from reex.caching import VERSION_KEY, page_cache
 from tests.factories import make_admin_editor, make_article
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from email.utils import format_datetime
 
 import pytest
 
-from articles import fetching
-from articles.fetching import FetchError, FetchOptions, blocked_reason, fetch_url
 from articles.models import FeedFetch
+from reex import fetching
+from reex.fetching import FetchError, FetchOptions, blocked_reason, fetch_url
 from tests.loopback import RecordedRequest, Response
 
 Outcome = FeedFetch.Outcome
@@ -68,6 +68,12 @@ def fetch_error(url: str, **kwargs) -> FetchError:
     with pytest.raises(FetchError) as info:
         fetch_url(url, **kwargs)
     return info.value
+
+
+def test_every_fetch_failure_is_a_fetch_log_outcome():
+    """The client (reex) names no app's model: its outcomes must be values the log can store."""
+    for failure in fetching.Outcome:
+        assert Outcome(failure.value) == failure, failure
 
 
 # --- success -----------------------------------------------------------------------------------

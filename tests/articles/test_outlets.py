@@ -2,10 +2,10 @@
 
 import pytest
 
-from articles.caching import VERSION_KEY, page_cache
 from articles.models import Article, Feed
 from articles.search import search_vectors_update
 from articles.services import feed_ingest_document
+from reex.caching import VERSION_KEY, page_cache
 from tests.factories import link_article, make_entity, make_initiative, make_topic
 
 from .feeds import item, rss

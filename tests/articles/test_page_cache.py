@@ -12,8 +12,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.test import Client, override_settings
 
-from articles.caching import VERSION_KEY, page_cache, reader_pages_version
 from articles.models import Feed, FeedFetch
+from reex.caching import VERSION_KEY, page_cache, reader_pages_version
 from tests.factories import make_claim, make_editor, make_entity, make_initiative, make_topic
 from tracker.models import EntityAlias, InitiativeFact, InitiativeRelation, InitiativeSponsor
 

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
-from articles.caching import page_cache, reader_pages_invalidate
 from articles.models import Article, Feed
 from articles.search import search_vectors_update
+from reex.caching import page_cache, reader_pages_invalidate
 
 from .feeds import item
 from .reader import (  # noqa: F401 (the fixtures are used by name)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from articles.caching import page_cache
+from reex.caching import page_cache
 from tests.factories import make_article, make_claim, make_initiative
 from tracker import services
 

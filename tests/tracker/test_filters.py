@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.caching import page_cache
 from articles.models import ArticleFeed, Feed
+from reex.caching import page_cache
 from tests.factories import (
     link_article,
     make_article,

@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.models import Count, F, Max, Q
 from django.test.utils import CaptureQueriesContext
 
-from articles.caching import page_cache
 from articles.models import Article
 from articles.services import article_hide
+from reex.caching import page_cache
 from tests.factories import (
     add_rival_vault_report,
     link_article,

@@ -1,7 +1,7 @@
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from partners.streaming import CHUNK_ROWS, ExportView, updated_since
+from reex.api.streaming import CHUNK_ROWS, ExportView, updated_since
 from tracker.models import Claim, ClaimAppearance
 
 COLUMNS = (

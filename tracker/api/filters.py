@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from partners.filters import AnyOfFilter, IdFilter, UtcIsoDateTimeFilter
+from reex.api.filters import AnyOfFilter, IdFilter, UtcIsoDateTimeFilter
 from tracker.models import (
     Claim,
     ClaimAppearance,

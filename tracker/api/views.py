@@ -6,8 +6,8 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
-from partners.api import PartnerListViewSet, PartnerViewSet
-from partners.filters import ID_REGEX, SLUG_REGEX
+from reex.api.filters import ID_REGEX, SLUG_REGEX
+from reex.api.views import PartnerListViewSet, PartnerViewSet
 from tracker.models import (
     Claim,
     ClaimAppearance,

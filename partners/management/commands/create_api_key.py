@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from partners.models import SCOPES
 from partners.services import api_key_create
+from reex.api.permissions import SCOPES
 
 
 class Command(BaseCommand):

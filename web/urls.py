@@ -3,9 +3,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.caching import cache_reader_page
+from articles import urls as articles_urls
+from reex import views
+from reex.caching import cache_reader_page
+from tracker import urls as tracker_urls
 
-from . import views
 from .sitemaps import SITEMAPS
 
 # Under /api/ these answer with problem details (an unknown route included); elsewhere as usual.
@@ -22,7 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("api/v1/", include("reex.api")),
+    path("api/v1/", include("web.api")),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
@@ -40,7 +42,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    # Reader pages. The tracker's (topics, initiatives, entities, claims) go beside these.
-    path("", include("articles.urls")),
+    # Reader pages. The article list and search filter by the tracker's links: the tracker's
+    # views, under the names readers' links use (articles:list, articles:search).
+    path("", include((articles_urls.urlpatterns + tracker_urls.article_urlpatterns, "articles"))),
     path("", include("tracker.urls")),
 ]

@@ -1,6 +1,14 @@
-from rest_framework import permissions
+"""What a key may do. Reading the record, and pulling it in bulk, are granted separately.
 
-from .models import SCOPE_READ, ApiKey
+``request.auth`` is whatever DRF's DEFAULT_AUTHENTICATION_CLASSES found (a partner's
+``partners.ApiKey``): anything with ``has_scope(scope)`` and ``rate_per_minute``, or None."""
+
+from rest_framework import permissions
+from rest_framework.exceptions import NotAuthenticated
+
+SCOPE_READ = "read"
+SCOPE_EXPORT = "export"
+SCOPES = (SCOPE_READ, SCOPE_EXPORT)
 
 
 class HasApiKeyScope(permissions.BasePermission):
@@ -10,8 +18,6 @@ class HasApiKeyScope(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         api_key = request.auth
-        if not isinstance(api_key, ApiKey):
-            from rest_framework.exceptions import NotAuthenticated
-
+        if api_key is None:
             raise NotAuthenticated("An API key is required: Authorization: Api-Key <key>.")
         return api_key.has_scope(getattr(view, "required_scope", SCOPE_READ))

@@ -1,15 +1,16 @@
 """Server-side caching of the pages readers see, and how it is invalidated.
 
 A cached page is keyed by the *pages version*: a token in the cache plus the latest
-``Article.updated_at``. Ingest moves ``updated_at`` on every new or changed article, so new
-content shows without anyone calling anything (even from another process using an in-process
-cache). Every other change to a row a page can show invalidates too, in one place: saving or
-deleting any model of the apps readers see (``READER_APPS``), or changing one of their
-many-to-many sets, calls ``reader_pages_invalidate()`` through the signals connected below
-(``reader_pages_follow_changes``, from ``ArticlesConfig.ready``), whether the change came from a
-service, the admin, its inlines or a shell. Only the models listed in ``NOT_SHOWN`` are left out:
-bookkeeping written on every fetch or enrichment, which would otherwise empty the cache all day.
-Bulk writes (``update()``, ``bulk_create()``) send no signals: the services doing them call
+``Article.updated_at`` (a stamp the articles app registers, ``reader_pages_stamp``). Ingest moves
+``updated_at`` on every new or changed article, so new content shows without anyone calling
+anything (even from another process using an in-process cache). Every other change to a row a
+page can show invalidates too, in one place: saving or deleting any model of the apps readers
+see, or changing one of their many-to-many sets, calls ``reader_pages_invalidate()`` through the
+signals connected below (each such app calls ``reader_pages_follow`` from its
+``AppConfig.ready``: this module, infrastructure, names no app), whether the change came from a
+service, the admin, its inlines or a shell. Only the models each app says no page shows are left
+out: bookkeeping written on every fetch or enrichment, which would otherwise empty the cache all
+day. Bulk writes (``update()``, ``bulk_create()``) send no signals: the services doing them call
 ``reader_pages_invalidate()`` themselves (``tracker.events.tracker_changed``).
 
 Only requests that carry nothing of their own are served from or stored in the cache: a request
@@ -24,20 +25,18 @@ any other is rendered but not stored, so junk query strings cannot fill the cach
 
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Max
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
-
-from .models import Article, Feed
 
 VERSION_KEY = "reader-pages:version"
 # The page cache has a cache (and a Redis database) of its own, one that may evict: pages are
@@ -53,18 +52,11 @@ def page_cache():
     return caches[PAGES_CACHE]
 
 
-# The apps whose models reader pages show, and their models no page shows.
-READER_APPS = frozenset({"articles", "tracker"})
-NOT_SHOWN = frozenset(
-    {
-        # Its fetch state changes on every fetch; only the fields naming the outlet are shown,
-        # and a change to them invalidates (``_outlet_changed``).
-        "articles.Feed",
-        "articles.FeedFetch",  # the fetch log
-        "articles.ArticleFeed",  # which feeds carried an article (ingest moves updated_at)
-        "tracker.ArticleEnrichment",  # the extraction's own bookkeeping
-    }
-)
+# The apps whose models reader pages show, and their models no page shows: filled in by each
+# app's AppConfig.ready (``reader_pages_follow``); the latest-change stamps likewise.
+_followed_apps: set[str] = set()
+_not_shown: set[str] = set()
+_stamps: list[Callable[[], datetime | None]] = []
 
 
 def reader_pages_invalidate() -> None:
@@ -72,7 +64,7 @@ def reader_pages_invalidate() -> None:
     transaction.on_commit(_new_version)
 
 
-def _invalidate_once_per_block() -> None:
+def reader_pages_invalidate_once() -> None:
     """``reader_pages_invalidate()``, unless already asked for within this same atomic block
     (save point): that one runs, or is dropped, with this change. A transaction writing a
     thousand rows then sets the version once, not a thousand times."""
@@ -88,37 +80,21 @@ def _new_version() -> None:
     page_cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def reader_pages_follow_changes() -> None:
-    """Invalidate reader pages on every save, delete or many-to-many change of a model they
-    may show (see the module's docstring)."""
+def reader_pages_follow(app_label: str, *, not_shown: Iterable[str] = ()) -> None:
+    """Invalidate reader pages on every save, delete or many-to-many change of a model of
+    ``app_label``, but for the models labelled in ``not_shown`` (see the module's docstring).
+    Called from the app's ``AppConfig.ready``."""
+    _followed_apps.add(app_label)
+    _not_shown.update(not_shown)
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_row_changed, dispatch_uid="reader-pages-follow-changes")
-    post_init.connect(_outlet_loaded, sender=Feed, dispatch_uid="reader-pages-outlet-loaded")
-    post_save.connect(_outlet_changed, sender=Feed, dispatch_uid="reader-pages-outlet-changed")
-    post_delete.connect(_outlet_changed, sender=Feed, dispatch_uid="reader-pages-outlet-deleted")
 
 
-# What pages show of a feed: the outlet's name (Feed.outlet_name).
-OUTLET_FIELDS = ("title", "publisher", "url")
-
-
-def _outlet_shown(feed: Feed) -> tuple:
-    # __dict__, not getattr: reading a deferred field would cost a query per feed loaded.
-    return tuple(feed.__dict__.get(name) for name in OUTLET_FIELDS)
-
-
-def _outlet_loaded(sender, instance: Feed, **kwargs) -> None:
-    instance._outlet_as_loaded = _outlet_shown(instance)
-
-
-def _outlet_changed(sender, instance: Feed, **kwargs) -> None:
-    """A feed saved with another name (or deleted): pages naming its outlet are stale. Saves of
-    its fetch state alone, on every fetch, leave the cache alone."""
-    if kwargs.get("raw"):
-        return
-    if kwargs.get("created", True) or _outlet_shown(instance) != instance._outlet_as_loaded:
-        _invalidate_once_per_block()
-    instance._outlet_as_loaded = _outlet_shown(instance)
+def reader_pages_stamp(stamp: Callable[[], datetime | None]) -> None:
+    """Make ``stamp()`` (when content last changed, or None) part of the pages version, so that
+    content written without signals (bulk writes) shows at once. From an ``AppConfig.ready``."""
+    if stamp not in _stamps:
+        _stamps.append(stamp)
 
 
 def _row_changed(sender, **kwargs) -> None:
@@ -127,8 +103,8 @@ def _row_changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # loaddata
     meta = sender._meta
-    if meta.app_label in READER_APPS and meta.label not in NOT_SHOWN:
-        _invalidate_once_per_block()
+    if meta.app_label in _followed_apps and meta.label not in _not_shown:
+        reader_pages_invalidate_once()
 
 
 def reader_pages_version() -> str:
@@ -139,8 +115,8 @@ def reader_pages_version() -> str:
         # add, not set: two processes starting at once agree on the first token.
         if not cache.add(VERSION_KEY, token, timeout=None):
             token = cache.get(VERSION_KEY, token)
-    latest = Article.objects.aggregate(latest=Max("updated_at"))["latest"]
-    return f"{token}:{latest.timestamp() if latest else 0}"
+    stamps = (stamp() for stamp in _stamps)
+    return ":".join([token, *(f"{s.timestamp() if s else 0}" for s in stamps)])
 
 
 def cache_reader_page(view=None, *, params: Iterable[str] = ()):

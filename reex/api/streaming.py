@@ -12,9 +12,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
-from .api import PartnerAPIMixin
 from .filters import UtcIsoDateTimeField
-from .models import SCOPE_EXPORT
+from .permissions import SCOPE_EXPORT
+from .views import PartnerAPIMixin
 
 CHUNK_ROWS = 2000
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}

@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import SimpleRouter
 
 from articles.api.export import ArticleExportView
-from articles.api.views import ArticleViewSet
+from tracker.api.articles import LinkedArticleViewSet
 from tracker.api.export import ClaimExportView
 from tracker.api.views import (
     ClaimDeletionViewSet,
@@ -22,7 +22,7 @@ from tracker.api.views import (
 )
 
 router = SimpleRouter()
-router.register("articles", ArticleViewSet, basename="article")
+router.register("articles", LinkedArticleViewSet, basename="article")
 router.register("entities", EntityViewSet, basename="entity")
 router.register("entity-merges", EntityMergeViewSet, basename="entity-merge")
 router.register("initiatives", InitiativeViewSet, basename="initiative")

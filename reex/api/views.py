@@ -1,6 +1,7 @@
-"""What every partner endpoint shares: key authentication and scopes, per-key rate limits,
-query parameters checked (an unknown or empty one is a 400), errors as problem details, keyset
-cursor pagination, and conditional GET (ETag / Last-Modified, 304)."""
+"""What every partner endpoint shares: key authentication (the key is partners', plugged in by
+DRF's DEFAULT_AUTHENTICATION_CLASSES setting) and scopes, per-key rate limits, query parameters
+checked (an unknown or empty one is a 400), errors as problem details, keyset cursor pagination,
+and conditional GET (ETag / Last-Modified, 304)."""
 
 import hashlib
 from collections.abc import Iterable
@@ -17,10 +18,8 @@ from rest_framework.response import Response
 
 from reex import problems
 
-from .authentication import ApiKeyAuthentication
-from .models import SCOPE_READ, ApiKey
 from .pagination import PartnerCursorPagination
-from .permissions import HasApiKeyScope
+from .permissions import SCOPE_READ, HasApiKeyScope
 from .throttling import ApiKeyRateThrottle
 
 _gzip = GZipMiddleware(lambda request: None)
@@ -40,7 +39,6 @@ class PartnerFilterBackend(DjangoFilterBackend):
 
 
 class PartnerAPIMixin:
-    authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasApiKeyScope]
     throttle_classes = [ApiKeyRateThrottle]
     renderer_classes = [JSONRenderer]
@@ -67,7 +65,7 @@ class PartnerAPIMixin:
         if (usage := getattr(request, "rate_limit", None)) is not None:
             for name, value in usage.headers().items():
                 response[name] = value
-        if isinstance(request.auth, ApiKey):
+        if request.auth is not None:
             if getattr(response, "is_rendered", True) is False:
                 response.render()
             # Compressed only for a key's answers: they hold no secret an attacker could

@@ -1,4 +1,4 @@
-"""Our own HTTP client for feeds: feedparser is only ever handed bytes, never a URL.
+"""Our own HTTP client for feeds and webhooks: feedparser is only ever handed bytes, never a URL.
 
 Each hop of a fetch is resolved once, every address checked against the SSRF guard, and the
 connection made to a checked address (never to the hostname again), so neither a feed URL, nor a
@@ -20,13 +20,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 
-from .models import FeedFetch
 
-Outcome = FeedFetch.Outcome
+class Outcome(StrEnum):
+    """Why a fetch gave no usable response. The fetch log stores it as is: each is also a value
+    of ``articles.FeedFetch.Outcome`` (tests/articles/test_fetching.py holds them equal)."""
+
+    HTTP_ERROR = "http_error"
+    NETWORK_ERROR = "network_error"
+    TOO_LARGE = "too_large"
+    BLOCKED_ADDRESS = "blocked_address"
+
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -81,7 +89,7 @@ class FetchResponse:
 
 
 class FetchError(Exception):
-    """A fetch that produced no usable response; ``outcome`` is a ``FeedFetch.Outcome``."""
+    """A fetch that produced no usable response; ``outcome`` says why (an ``Outcome``)."""
 
     def __init__(
         self,
