@@ -168,7 +168,7 @@ def load_sample_tracker(*, search_index: bool = True) -> None:
 
     from articles.search import search_vectors_update
     from articles.services import feed_for_file, feed_ingest_document
-    from tracker.services import articles_enrich
+    from tracker.services.enrichment import articles_enrich
 
     sample = Path(__file__).resolve().parents[1] / "samples" / "reex-sample-feed.xml"
     call_command("load_reference", verbosity=0)
@@ -182,7 +182,7 @@ def add_rival_vault_report(**fields) -> Article:
     """A made-up later report giving Project Vault's EXIM loan another amount than the sample
     feed does, enriched: a real conflict (the sample's own amounts are all accounted for by the
     reference facts: the loan, the private capital and the total they make)."""
-    from tracker.services import articles_enrich
+    from tracker.services.enrichment import articles_enrich
 
     fields.setdefault("title", "Vault loan revised in a later filing")
     fields.setdefault(

@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ARTICLE_BODY_FIELDS, EstimatedCountPaginator
 
-from . import events, review, selectors, services, suggestions
+from . import events, review, selectors
 from .models import (
     ArticleEnrichment,
     ArticleInitiative,
@@ -44,6 +44,16 @@ from .models import (
     Mention,
     Topic,
 )
+from .services import suggestions
+from .services.claims import claim_review
+from .services.links import (
+    article_initiative_add,
+    article_initiative_decide,
+    article_topic_decide,
+    mention_add,
+    mention_decide,
+)
+from .services.merges import entity_delete, entity_merge
 
 SUGGESTED, CONFIRMED, REJECTED = (
     Link.State.SUGGESTED.value,
@@ -161,7 +171,7 @@ class ArticleInitiativeAdmin(LinkAdmin):
     readonly_fields = [*LinkAdmin.readonly_fields, "basis"]
 
     def decide(self, *, link, state, user):
-        services.article_initiative_decide(link=link, state=state, user=user)
+        article_initiative_decide(link=link, state=state, user=user)
 
     def get_urls(self):
         return [
@@ -259,9 +269,9 @@ class ArticleInitiativeAdmin(LinkAdmin):
             links = review.links_for_keys(keys)
             for link in links:
                 if isinstance(link, Mention):
-                    services.mention_decide(mention=link, state=state, user=request.user)
+                    mention_decide(mention=link, state=state, user=request.user)
                 else:
-                    services.article_initiative_decide(link=link, state=state, user=request.user)
+                    article_initiative_decide(link=link, state=state, user=request.user)
         self.message_user(request, f"{len(links)} suggestion(s) {state}.", messages.SUCCESS)
 
     def _decide_suggestions(self, request: HttpRequest) -> None:
@@ -307,11 +317,9 @@ class ArticleInitiativeAdmin(LinkAdmin):
     def _add_link(self, request: HttpRequest, *, article, initiative, entity) -> None:
         with transaction.atomic():
             if initiative:
-                services.article_initiative_add(
-                    article=article, initiative=initiative, user=request.user
-                )
+                article_initiative_add(article=article, initiative=initiative, user=request.user)
             if entity:
-                services.mention_add(article=article, entity=entity, user=request.user)
+                mention_add(article=article, entity=entity, user=request.user)
         added = " and ".join(str(t) for t in (initiative, entity) if t)
         self.message_user(request, f"Linked “{article}” to {added}.", messages.SUCCESS)
 
@@ -340,7 +348,7 @@ class MentionAdmin(LinkAdmin):
     readonly_fields = [*LinkAdmin.readonly_fields, "occurrences"]
 
     def decide(self, *, link, state, user):
-        services.mention_decide(mention=link, state=state, user=user)
+        mention_decide(mention=link, state=state, user=user)
 
 
 @admin.register(ArticleTopic)
@@ -351,7 +359,7 @@ class ArticleTopicAdmin(LinkAdmin):
     history_list_display = []
 
     def decide(self, *, link, state, user):
-        services.article_topic_decide(link=link, state=state, user=user)
+        article_topic_decide(link=link, state=state, user=user)
 
     def history_view(self, request, object_id, extra_context=None):
         raise PermissionDenied  # topic links keep no history
@@ -556,7 +564,7 @@ class ClaimAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and form.has_changed():
-            services.claim_review(
+            claim_review(
                 claim=obj,
                 status=form.cleaned_data["status"],
                 user=request.user,
@@ -595,7 +603,7 @@ class ClaimAdmin(HistoryAdmin):
                 try:
                     with transaction.atomic():
                         for claim in claims:
-                            services.claim_review(
+                            claim_review(
                                 claim=claim,
                                 status=status,
                                 user=request.user,
@@ -663,7 +671,7 @@ class ClaimAppearanceAdmin(_MachineRecordAdmin):
 
 @admin.register(ClaimDeletion)
 class ClaimDeletionAdmin(_ReadOnlyAdmin):
-    """Deleted claims' tombstones (``services.claims_delete`` writes these)."""
+    """Deleted claims' tombstones (``services.claims.claims_delete`` writes these)."""
 
     list_display = ["former_id", "reason", "into_id", "deleted_at"]
     list_filter = ["reason"]
@@ -862,14 +870,14 @@ class EntityAdmin(HistoryAdmin):
     actions = ["merge_into"]
     history_list_display = ["name", "kind"]
 
-    # Deleting leaves a tombstone (services.entity_delete) that partners sync.
+    # Deleting leaves a tombstone (entity_delete) that partners sync.
     def delete_model(self, request, obj):
-        services.entity_delete(entity=obj, user=request.user)
+        entity_delete(entity=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for entity in queryset:
-                services.entity_delete(entity=entity, user=request.user)
+                entity_delete(entity=entity, user=request.user)
 
     @admin.action(description="Merge into another entity…", permissions=["change", "delete"])
     def merge_into(self, request, queryset):
@@ -884,7 +892,7 @@ class EntityAdmin(HistoryAdmin):
             else:
                 with transaction.atomic():
                     for source in sources:
-                        services.entity_merge(source=source, into=into, user=request.user)
+                        entity_merge(source=source, into=into, user=request.user)
                 self.message_user(request, f"Merged {len(sources)} entit(ies) into {into}.",
                                   messages.SUCCESS)  # fmt: skip
                 return None
@@ -903,7 +911,7 @@ class EntityAdmin(HistoryAdmin):
 
 @admin.register(EntityMerge)
 class EntityMergeAdmin(_ReadOnlyAdmin):
-    """Where merged entities went (``services.entity_merge`` writes these)."""
+    """Where merged entities went (``services.merges.entity_merge`` writes these)."""
 
     list_display = ["name", "slug", "into", "merged_at", "merged_by"]
     list_select_related = ["into", "merged_by"]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from articles.caching import cache_reader_page
 from articles.models import Article
 
-from . import selectors, services
+from . import selectors
 from .charts import figure_history, weekly_chart
 from .forms import (
     ClaimFilterForm,
@@ -22,6 +22,7 @@ from .forms import (
     LinkDecisionForm,
 )
 from .models import ArticleInitiative, Claim, Entity, Mention
+from .services import claims, links
 
 
 @cache_reader_page
@@ -158,7 +159,7 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.claim_review(
+            claims.claim_review(
                 claim=claim,
                 status=form.cleaned_data["status"],
                 user=request.user,
@@ -180,7 +181,7 @@ def initiative_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ArticleInitiative.objects.select_related("initiative"), pk=pk)
     form = LinkDecisionForm(request.POST)
     if form.is_valid():
-        services.article_initiative_decide(
+        links.article_initiative_decide(
             link=link, state=form.cleaned_data["state"], user=request.user
         )
         messages.success(request, f"Link to {link.initiative.name} {link.state}.")
@@ -195,9 +196,7 @@ def mention_decide(request: HttpRequest, pk: int) -> HttpResponse:
     mention = get_object_or_404(Mention.objects.select_related("entity"), pk=pk)
     form = LinkDecisionForm(request.POST)
     if form.is_valid():
-        services.mention_decide(
-            mention=mention, state=form.cleaned_data["state"], user=request.user
-        )
+        links.mention_decide(mention=mention, state=form.cleaned_data["state"], user=request.user)
         messages.success(request, f"Link to {mention.entity.name} {mention.state}.")
     else:
         messages.error(request, f"Link not changed: {_errors(form)}")
@@ -211,7 +210,7 @@ def article_initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = InitiativeLinkForm(request.POST)
     if form.is_valid():
         initiative = form.cleaned_data["initiative"]
-        services.article_initiative_add(article=article, initiative=initiative, user=request.user)
+        links.article_initiative_add(article=article, initiative=initiative, user=request.user)
         messages.success(request, f"Article linked to {initiative.name}.")
     else:
         messages.error(request, f"Article not linked: {_errors(form)}")

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from articles.services import article_hide
 from tests.factories import make_article, make_topic, make_user
-from tracker import services
 from tracker.models import (
     ArticleEnrichment,
     ArticleInitiative,
@@ -27,6 +26,17 @@ from tracker.models import (
     Mention,
     Topic,
 )
+from tracker.services import enrichment_claims
+from tracker.services.bulk import insert_new
+from tracker.services.claims import claim_review
+from tracker.services.enrichment import articles_enrich
+from tracker.services.links import (
+    article_initiative_add,
+    article_initiative_decide,
+    article_topic_decide,
+    mention_decide,
+)
+from tracker.services.merges import entity_merge
 from tracker.tasks import enrich_articles
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +79,7 @@ def lexicon():
 
 
 def enrich(*articles, force=False):
-    return services.articles_enrich(article_ids=[a.pk for a in articles], force=force)
+    return articles_enrich(article_ids=[a.pk for a in articles], force=force)
 
 
 def snapshot() -> dict[str, list]:
@@ -149,10 +159,10 @@ def test_topic_link_count_follows_enrichment_and_decisions(lexicon):
     assert topic.link_count == _links_shown(topic) == 1
 
     link = ArticleTopic.objects.get(article=linked)
-    services.article_topic_decide(link=link, state="rejected", user=None)
+    article_topic_decide(link=link, state="rejected", user=None)
     topic.refresh_from_db()
     assert topic.link_count == _links_shown(topic) == 0
-    services.article_topic_decide(link=link, state="confirmed", user=None)
+    article_topic_decide(link=link, state="confirmed", user=None)
     topic.refresh_from_db()
     assert topic.link_count == 1
 
@@ -218,9 +228,9 @@ def test_an_editors_rejection_survives_reenrichment(lexicon):
     article = make_article(content_text=VAULT_TEXT)
     enrich(article)
     link = ArticleInitiative.objects.get(article=article, initiative=lexicon["forge"])
-    services.article_initiative_decide(link=link, state=Link.State.REJECTED, user=editor)
+    article_initiative_decide(link=link, state=Link.State.REJECTED, user=editor)
     mention = Mention.objects.get(article=article, entity=lexicon["exim"])
-    services.mention_decide(mention=mention, state=Link.State.CONFIRMED, user=editor)
+    mention_decide(mention=mention, state=Link.State.CONFIRMED, user=editor)
 
     enrich(article, force=True)
 
@@ -239,10 +249,8 @@ def test_decided_and_editor_links_outlive_the_text_that_made_them(lexicon):
     article = make_article(content_text=VAULT_TEXT)
     enrich(article)
     confirmed = Mention.objects.get(article=article, entity=lexicon["exim"])
-    services.mention_decide(mention=confirmed, state=Link.State.CONFIRMED, user=editor)
-    added = services.article_initiative_add(
-        article=article, initiative=lexicon["chips"], user=editor
-    )
+    mention_decide(mention=confirmed, state=Link.State.CONFIRMED, user=editor)
+    added = article_initiative_add(article=article, initiative=lexicon["chips"], user=editor)
 
     article.content_text = "Nothing to see."
     article.content_hash = "changed"
@@ -347,8 +355,8 @@ def test_a_review_covers_every_appearance_and_verification_needs_evidence(lexico
     enrich(*articles)
     claim = Claim.objects.get()
     with pytest.raises(ValidationError):
-        services.claim_review(claim=claim, status=Claim.Status.VERIFIED, user=editor)
-    services.claim_review(
+        claim_review(claim=claim, status=Claim.Status.VERIFIED, user=editor)
+    claim_review(
         claim=claim,
         status=Claim.Status.VERIFIED,
         user=editor,
@@ -370,7 +378,7 @@ def test_merging_entities_keeps_every_alias_and_mention(lexicon):
     only_duplicate = make_article(content_text="Ex-Im Bank lent $10 billion.")
     enrich(both, only_duplicate)
 
-    services.entity_merge(source=duplicate, into=lexicon["exim"])
+    entity_merge(source=duplicate, into=lexicon["exim"])
 
     exim = lexicon["exim"]
     assert set(exim.aliases.values_list("text", flat=True)) == {"EXIM", "US EXIM", "Ex-Im Bank"}
@@ -408,7 +416,7 @@ def test_two_runs_at_once_over_the_same_articles_make_no_duplicates(lexicon):
     def run():
         try:
             start.wait()
-            services.articles_enrich(article_ids=ids, force=True)
+            articles_enrich(article_ids=ids, force=True)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
@@ -430,7 +438,7 @@ def test_a_claim_another_run_stores_first_gets_this_articles_appearance_and_link
     lexicon, monkeypatch
 ):
     article = make_article(content_text=VAULT_TEXT)
-    insert = services._insert_new
+    insert = insert_new
 
     def another_run_first(model, columns, rows, returning=()):
         if model is Claim:  # between this run's read of stored claims and its insert
@@ -438,7 +446,7 @@ def test_a_claim_another_run_stores_first_gets_this_articles_appearance_and_link
             Claim.objects.create(fingerprint=fingerprint, statement=statement)
         return insert(model, columns, rows, returning)
 
-    monkeypatch.setattr(services, "_insert_new", another_run_first)
+    monkeypatch.setattr(enrichment_claims, "insert_new", another_run_first)
     result = enrich(article)
 
     claim = Claim.objects.get()

@@ -4,10 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from tracker import models, services
+from tracker import models
 from tracker.lexicon import build_lexicon
 from tracker.models import Entity, EntityAlias, Initiative, InitiativeFact, Topic
 from tracker.reference import read_reference
+from tracker.services.reference import reference_load
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,10 @@ def snapshot() -> dict[str, list]:
 
 
 def test_loading_twice_changes_nothing():
-    first = services.reference_load(data=read_reference())
+    first = reference_load(data=read_reference())
     assert first.changed and not first.skipped
     before = snapshot()
-    second = services.reference_load(data=read_reference())
+    second = reference_load(data=read_reference())
     assert not second.changed
     assert snapshot() == before
 
@@ -48,7 +49,7 @@ def test_command_reports_when_up_to_date(capsys):
 
 
 def test_reference_covers_the_seed():
-    services.reference_load(data=read_reference())
+    reference_load(data=read_reference())
     assert Initiative.objects.count() >= 20
     assert Entity.objects.count() >= 100
     assert Topic.objects.count() >= 10
@@ -72,7 +73,7 @@ def test_reference_covers_the_seed():
 
 
 def test_exim_aliases_are_one_entity():
-    services.reference_load(data=read_reference())
+    reference_load(data=read_reference())
     matcher = build_lexicon().matcher
     text = "EXIM, the Export-Import Bank of the United States, or the U.S. Export-Import Bank"
     targets = {term.target for hit in matcher.find(text) for term in hit.terms}
@@ -80,14 +81,14 @@ def test_exim_aliases_are_one_entity():
 
 
 def test_aliases_are_unique_whatever_their_case():
-    services.reference_load(data=read_reference())
+    reference_load(data=read_reference())
     entity = Entity.objects.get(slug="dfc")
     with pytest.raises(IntegrityError), transaction.atomic():
         EntityAlias.objects.create(entity=entity, text="exim")
 
 
 def test_reload_refreshes_descriptions_and_keeps_editors_changes():
-    services.reference_load(data=read_reference())
+    reference_load(data=read_reference())
     vault = Initiative.objects.get(slug="project-vault")
     vault.summary = "Edited by hand."
     vault.status = Initiative.Status.ACTIVE
@@ -100,7 +101,7 @@ def test_reload_refreshes_descriptions_and_keeps_editors_changes():
     topic.keywords = [*topic.keywords, "urban mining"]
     topic.save()
 
-    services.reference_load(data=read_reference())
+    reference_load(data=read_reference())
 
     vault.refresh_from_db()
     assert vault.summary == "Edited by hand."  # an editor's summary is never reverted
@@ -111,9 +112,9 @@ def test_reload_refreshes_descriptions_and_keeps_editors_changes():
 
 
 def test_an_alias_taken_by_another_record_is_reported_not_moved():
-    services.reference_load(data=read_reference())
+    reference_load(data=read_reference())
     EntityAlias.objects.filter(text="ASM").update(entity=Entity.objects.get(slug="energy-fuels"))
-    result = services.reference_load(data=read_reference())
+    result = reference_load(data=read_reference())
     assert any("'ASM'" in line for line in result.skipped)
     assert EntityAlias.objects.get(text="ASM").entity.slug == "energy-fuels"
 
@@ -163,7 +164,7 @@ def test_reload_never_reverts_what_editors_changed_and_says_what_it_kept(capsys)
     vault_row = next(row for row in data["initiatives"] if row["slug"] == "project-vault")
     for row in vault_row["facts"]:
         row["note"] = "New reference note."
-    result = services.reference_load(data=data)
+    result = reference_load(data=data)
 
     assert Entity.objects.get(slug="dfc").description == "New wording for this entity."
     assert Initiative.objects.get(slug="forge").summary == "New wording for this initiative."
@@ -172,4 +173,4 @@ def test_reload_never_reverts_what_editors_changed_and_says_what_it_kept(capsys)
     assert Entity.objects.get(slug="exim").description == "Our editors' description of the bank."
     assert InitiativeFact.objects.get(pk=fact.pk).note == "Our editors' note."
     assert len(result.kept) == 3
-    assert services.reference_load(data=data).updated == {}  # and again: nothing to do
+    assert reference_load(data=data).updated == {}  # and again: nothing to do
