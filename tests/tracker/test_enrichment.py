@@ -442,7 +442,7 @@ def test_a_claim_another_run_stores_first_gets_this_articles_appearance_and_link
 
     def another_run_first(model, columns, rows, returning=()):
         if model is Claim:  # between this run's read of stored claims and its insert
-            fingerprint, statement = rows[0][0], rows[0][1]
+            fingerprint, statement = rows[0].fingerprint, rows[0].statement
             Claim.objects.create(fingerprint=fingerprint, statement=statement)
         return insert(model, columns, rows, returning)
 

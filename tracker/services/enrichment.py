@@ -9,6 +9,7 @@ links; a link an editor made, confirmed or rejected is left exactly as it is.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -118,7 +119,17 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
         _, recount = _reconcile_links(ArticleTopic, "topic_id", topics, ids, now, result)
         # Names no entity goes by yet, for editors to accept or reject.
         suggestions.entity_suggestions_record(articles=texts, lexicon=lexicon, now=now)
-        reconcile_claims(extractions, ids, state_media, relink, now, result)
+        claimed = reconcile_claims(
+            extractions=extractions,
+            article_ids=ids,
+            state_media=state_media,
+            relink=relink,
+            now=now,
+        )
+        result.claims_created += claimed.claims_created
+        result.appearances_created += claimed.appearances_created
+        result.appearances_removed += claimed.appearances_removed
+        result.verdicts_carried += claimed.verdicts_carried
         ArticleEnrichment.objects.bulk_create(
             [
                 ArticleEnrichment(
@@ -138,10 +149,20 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
     return result
 
 
+LinkKey = tuple[int, int]  # (article id, target id): an entity, initiative or topic
+
+
+class StoredLink(NamedTuple):
+    pk: int
+    origin: str
+    state: str
+    values: tuple  # the fields enrichment sets (matched text, confidence, extra), as stored
+
+
 def _reconcile_links(
     model: type[Link],
     target: str,
-    found: dict[tuple[int, int], LinkFinding],
+    found: dict[LinkKey, LinkFinding],
     article_ids: list[int],
     now,
     result: EnrichmentResult,
@@ -153,7 +174,7 @@ def _reconcile_links(
     fields = ("matched_text", "confidence", *extra)
     stamp = connection.ops.adapt_datetimefield_value(now)
     existing = {
-        (article_id, target_id): (pk, origin, state, tuple(values))
+        (article_id, target_id): StoredLink(pk, origin, state, tuple(values))
         for pk, article_id, target_id, origin, state, *values in model.objects.filter(
             article_id__in=article_ids
         ).values_list("id", "article_id", target, "origin", "state", *fields)
@@ -161,15 +182,19 @@ def _reconcile_links(
     to_create, to_update = [], []
     for key, finding in found.items():
         wanted = {name: getattr(finding, name) for name in fields}
-        row = existing.get(key)
-        if row is None:
+        link = existing.get(key)
+        if link is None:
             to_create.append((*key, MACHINE, SUGGESTED, *wanted.values(), stamp, stamp))
-        elif row[1] == MACHINE and row[2] == SUGGESTED and row[3] != tuple(wanted.values()):
-            to_update.append(model(id=row[0], updated_at=now, **wanted))
+        elif (
+            link.origin == MACHINE
+            and link.state == SUGGESTED
+            and link.values != tuple(wanted.values())
+        ):
+            to_update.append(model(id=link.pk, updated_at=now, **wanted))
     stale = [
-        row[0]
-        for key, row in existing.items()
-        if key not in found and row[1] == MACHINE and row[2] == SUGGESTED
+        link.pk
+        for key, link in existing.items()
+        if key not in found and link.origin == MACHINE and link.state == SUGGESTED
     ]
     columns = ("article", target.removesuffix("_id"), "origin", "state", *fields)
     insert_new(model, (*columns, "created_at", "updated_at"), to_create)
@@ -182,15 +207,23 @@ def _reconcile_links(
     result.links_updated += len(to_update)
     result.links_removed += len(stale)
 
+    removed = set(stale)
+    changed = {target_id for _, target_id, *_ in to_create}
+    changed.update(target_id for (_, target_id), link in existing.items() if link.pk in removed)
+    return _linked_targets(found, existing), changed
+
+
+def _linked_targets(
+    found: dict[LinkKey, LinkFinding], existing: dict[LinkKey, StoredLink]
+) -> dict[int, set[int]]:
+    """Per article, the targets it is linked to once ``found`` is stored: what was found and not
+    rejected, and what an editor made or confirmed."""
     linked: dict[int, set[int]] = {}
     for key in found:
-        row = existing.get(key)
-        if row is None or row[2] != REJECTED:
+        link = existing.get(key)
+        if link is None or link.state != REJECTED:
             linked.setdefault(key[0], set()).add(key[1])
-    for key, row in existing.items():
-        if key not in found and (row[1] == EDITOR or row[2] == CONFIRMED):
+    for key, link in existing.items():
+        if key not in found and (link.origin == EDITOR or link.state == CONFIRMED):
             linked.setdefault(key[0], set()).add(key[1])
-    removed = set(stale)
-    changed = {row[1] for row in to_create}
-    changed.update(key[1] for key, row in existing.items() if row[0] in removed)
-    return linked, changed
+    return linked
