@@ -339,6 +339,57 @@ def test_a_new_independent_article_keeps_a_flag_without_rereading_the_claims_app
     assert rechecks == []
 
 
+def _claim_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"tracker_claim' in q["sql"]]
+
+
+def _vault_loans(count: int, *, bound: str = "up to ") -> list[Article]:
+    return [
+        make_article(content_text=f"EXIM approved {bound}${n} billion in loans for Project Vault.")
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_claims_take_the_same_statements_whatever_the_number_of_articles(lexicon, count):
+    articles = _vault_loans(count)
+    with CaptureQueriesContext(connection) as first:
+        result = enrich(*articles)
+    assert (result.claims_created, result.appearances_created) == (count, count)
+    # Read the claims, insert them, read the appearances, insert them, link the claims to the
+    # entities and to the initiatives.
+    assert len(_claim_statements(first)) == 6
+
+    with CaptureQueriesContext(connection) as again:
+        result = enrich(*articles, force=True)
+    assert (result.claims_created, result.appearances_created) == (0, 0)
+    # Read the claims, the appearances, and the links of both kinds, to find nothing to write.
+    assert len(_claim_statements(again)) == 4
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_carrying_verdicts_takes_the_same_statements_whatever_the_number_of_claims(lexicon, count):
+    articles = _vault_loans(count)
+    enrich(*articles)
+    for claim in Claim.objects.all():
+        claim_review(claim=claim, status=Claim.Status.DISPUTED, user=None, note="Other figures.")
+    for article in articles:  # the same figures, no longer bounded: claims of another identity
+        article.content_text = article.content_text.replace("up to ", "")
+        article.content_hash = f"edited {article.pk}"
+        article.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        result = enrich(*articles)
+
+    assert (result.claims_created, result.verdicts_carried) == (count, count)
+    assert set(Claim.objects.values_list("status", flat=True)) == {Claim.Status.DISPUTED}
+    # Insert the new claims and appearances; read the verdicts and the appearances gone, give
+    # the verdicts over, mark split ones; delete the old appearances and the claims no article
+    # states (with their tombstones and links); link the new claims; recheck the flag. A fixed
+    # number whatever the number of claims.
+    assert len(_claim_statements(queries)) == 23
+
+
 def test_attributed_statements_are_claims_even_without_figures(lexicon):
     article = make_article(
         content_text="The Claims\n\nThe ministry says the plant is ready. The plant is ready."

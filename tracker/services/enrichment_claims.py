@@ -5,7 +5,7 @@ Rows are named tuples: ``StoredClaim`` as read, ``NewClaim`` and ``NewAppearance
 (their fields are the columns ``insert_new`` writes, in order).
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
@@ -226,9 +226,7 @@ _VERDICT_FIELDS = ("status", "evidence_url", "review_note", "reviewed_by_id", "r
 
 
 def _carry_verdicts(
-    stale: dict[tuple[int, int], int],
-    wanted: dict[tuple[int, int], ClaimFinding],
-    now,
+    stale: dict[AppearanceKey, int], wanted: dict[AppearanceKey, ClaimFinding], now
 ) -> int:
     """An editor's verdict follows the figure it was given to.
 
@@ -248,6 +246,18 @@ def _carry_verdicts(
     }
     if not reviewed:
         return 0
+    successors = _successors(reviewed, stale, wanted)
+    if not successors:
+        return 0
+    return _pass_verdicts(reviewed, successors, now)
+
+
+def _successors(
+    reviewed: dict[int, dict[str, Any]],
+    stale: dict[AppearanceKey, int],
+    wanted: dict[AppearanceKey, ClaimFinding],
+) -> dict[int, set[int]]:
+    """Per reviewed claim no longer stated: the claims now stating its figure where it was."""
     # Per article and sentence (where it starts, and its words, for an edited post): the
     # claims now stated there.
     stated: dict[tuple, list[tuple[int, ClaimFinding]]] = {}
@@ -260,23 +270,29 @@ def _carry_verdicts(
     ).values_list("claim_id", "article_id", "position", "sentence")
     successors: dict[int, set[int]] = {}
     for claim_id, article_id, position, sentence in gone:
-        old = reviewed[claim_id]
         here = [
             *stated.get((article_id, position), ()),
             *stated.get((article_id, claims.sentence_key(sentence)), ()),
         ]
         for new_id, finding in here:
-            figure = finding.figure
-            same_figure = (
-                (figure.value, figure.value_max, figure.unit)
-                == (old["value"], old["value_max"], old["unit"])
-                if figure is not None
-                else old["value"] is None
-            )
-            if same_figure and new_id != claim_id:
+            if new_id != claim_id and _same_figure(finding, reviewed[claim_id]):
                 successors.setdefault(claim_id, set()).add(new_id)
-    if not successors:
-        return 0
+    return successors
+
+
+def _same_figure(finding: ClaimFinding, old: dict[str, Any]) -> bool:
+    figure = finding.figure
+    if figure is None:
+        return old["value"] is None
+    old_figure = (old["value"], old["value_max"], old["unit"])
+    return (figure.value, figure.value_max, figure.unit) == old_figure
+
+
+def _pass_verdicts(
+    reviewed: dict[int, dict[str, Any]], successors: dict[int, set[int]], now
+) -> int:
+    """Give each successor still unverified the verdict it succeeds to; returns how many took
+    one over."""
     taking = {
         pk: carried_from
         for pk, carried_from in Claim.objects.filter(pk__in=set().union(*successors.values()))
