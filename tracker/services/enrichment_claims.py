@@ -135,7 +135,9 @@ def _stored_appearances(article_ids: list[int]) -> dict[AppearanceKey, int]:
     }
 
 
-def _flagged_here(findings: dict[FindingKey, ClaimFinding], state_media: set[int]) -> dict:
+def _flagged_here(
+    findings: dict[FindingKey, ClaimFinding], state_media: set[int]
+) -> dict[str, bool]:
     """Per claim (fingerprint): whether this batch states it in a state-media article."""
     flagged_here: dict[str, bool] = {}
     for article_id, fingerprint in findings:
@@ -205,7 +207,7 @@ def _update_flags(
     claim the batch names: a figure repeated across a corpus has thousands of appearances to
     re-read.
     """
-    raise_flag, recheck = [], lost
+    raise_flag, recheck = [], set(lost)
     for fingerprint, claim in stored.items():
         if flagged_here[fingerprint] and not claim.flagged:
             raise_flag.append(claim.pk)
