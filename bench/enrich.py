@@ -39,7 +39,12 @@ def measure(articles: int, rounds: int) -> dict:
     from articles.models import Article, Feed
     from articles.services import feed_ingest_document
     from tracker.reference import read_reference
-    from tracker.services import articles_enrich, reference_load
+
+    try:
+        from tracker.services.enrichment import articles_enrich
+        from tracker.services.reference import reference_load
+    except ImportError:  # --against a commit from before services became a package
+        from tracker.services import articles_enrich, reference_load
 
     # The generated corpus is one document: lift the per-document item cap for it.
     settings.FEEDS = {**settings.FEEDS, "MAX_ITEMS": articles + 100}

@@ -52,7 +52,7 @@ def main() -> None:
     from tracker.lexicon import build_lexicon, lexicon_version
     from tracker.models import Entity, Initiative
     from tracker.reference import read_reference
-    from tracker.services import reference_load
+    from tracker.services.reference import reference_load
 
     settings.FEEDS = {**settings.FEEDS, "MAX_ITEMS": args.articles + 100}
     reference_load(data=read_reference())

@@ -139,7 +139,8 @@ def main() -> None:
     from articles.parsing import FEEDPARSER, parse_feed
     from articles.services import feed_ingest_document
     from tracker.reference import read_reference
-    from tracker.services import articles_enrich, reference_load
+    from tracker.services.enrichment import articles_enrich
+    from tracker.services.reference import reference_load
 
     # Extraction matches against the real reference names, as it does in production.
     reference_load(data=read_reference())

@@ -31,7 +31,8 @@ def corpus_build(*, articles: int) -> None:
     from articles.search import search_vectors_update
     from tracker.corpus import corpus_article_ids, corpus_generate
     from tracker.reference import read_reference
-    from tracker.services import articles_enrich, reference_load
+    from tracker.services.enrichment import articles_enrich
+    from tracker.services.reference import reference_load
 
     reference_load(data=read_reference())
     with tqdm(total=articles, desc="corpus", file=sys.stderr) as bar:

@@ -43,7 +43,7 @@ def main() -> None:
     from articles.search import search_articles, search_vectors_update
     from tracker.corpus import corpus_generate
     from tracker.reference import read_reference
-    from tracker.services import reference_load
+    from tracker.services.reference import reference_load
 
     reference_load(data=read_reference())
     with tqdm(total=args.articles, desc="corpus", file=sys.stderr) as bar:

@@ -169,7 +169,7 @@ def load_sample_tracker(*, search_index: bool = True) -> None:
     from articles.search import search_vectors_update
     from articles.services import feed_for_file, feed_ingest_document
     from tests.articles.feeds import SAMPLE_FEED as sample
-    from tracker.services import articles_enrich
+    from tracker.services.enrichment import articles_enrich
 
     call_command("load_reference", verbosity=0)
     feed_ingest_document(feed=feed_for_file(path=sample), body=sample.read_bytes())
@@ -182,7 +182,7 @@ def add_rival_vault_report(**fields) -> Article:
     """A made-up later report giving Project Vault's EXIM loan another amount than the sample
     feed does, enriched: a real conflict (the sample's own amounts are all accounted for by the
     reference facts: the loan, the private capital and the total they make)."""
-    from tracker.services import articles_enrich
+    from tracker.services.enrichment import articles_enrich
 
     fields.setdefault("title", "Vault loan revised in a later filing")
     fields.setdefault(

@@ -28,7 +28,7 @@ from tests.factories import (
     make_topic,
 )
 from tracker.models import EntityMerge
-from tracker.services import entity_merge
+from tracker.services.merges import entity_merge
 
 # The settings of reex.settings.production that shape responses.
 SECURITY_SETTINGS = (

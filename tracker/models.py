@@ -728,8 +728,8 @@ class ClaimAppearance(models.Model):
 class ClaimDeletion(models.Model):
     """A claim that was deleted: its tombstone, for partners who copy the claims.
 
-    Written by ``tracker.services.claims_delete``, the one way claims are deleted, in the same
-    transaction as the delete. Claim ids are never reused, so ``former_id`` names one claim for
+    Written by ``tracker.services.claims.claims_delete``, the one way claims are deleted, in the
+    same transaction as the delete. Claim ids are never reused, so ``former_id`` names one claim for
     good; a later claim with the same fingerprint has a new id and is listed as a claim.
     """
 
@@ -824,10 +824,10 @@ class Event(models.Model):
 class EntitySuggestion(models.Model):
     """A name enrichment found in articles that no entity or initiative goes by yet.
 
-    Found by ``tracker.discovery`` and recorded by ``tracker.suggestions``: one row per name
-    (``key``, its spelling folded), whatever the articles. An editor accepts it (an entity is
-    created, see ``entity_suggestion_accept``) or rejects it; a rejected name is kept so it is
-    never suggested again.
+    Found by ``tracker.discovery`` and recorded by ``tracker.services.suggestions``: one row per
+    name (``key``, its spelling folded), whatever the articles. An editor accepts it (an entity
+    is created, see ``entity_suggestion_accept``) or rejects it; a rejected name is kept so it
+    is never suggested again.
     """
 
     class State(models.TextChoices):

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from reex.celery import DB_TASK_OPTIONS
 
-from . import services
+from .services.enrichment import articles_enrich
 
 ENRICH_CHUNK = 200
 
@@ -13,7 +13,7 @@ ENRICH_CHUNK = 200
 def enrich_articles(self, article_ids: list[int]) -> int:
     """Enqueued by ingest after commit for every created or changed article. Safe to run twice:
     enrichment writes only what differs from what is stored."""
-    return services.articles_enrich(article_ids=article_ids).articles
+    return articles_enrich(article_ids=article_ids).articles
 
 
 def enrichment_enqueue(sender, *, article_ids: list[int], **kwargs) -> None:

@@ -17,7 +17,7 @@ from articles.search import sqlite_fts_enabled
 from reex.caching import cache_reader_page
 from reex.ratelimit import rate_limit_per_address
 
-from . import selectors, services
+from . import selectors
 from .charts import figure_history, weekly_chart
 from .forms import (
     ArticleFilterForm,
@@ -29,6 +29,7 @@ from .forms import (
     ReaderSearchForm,
 )
 from .models import ArticleInitiative, Claim, Entity, Mention
+from .services import claims, links
 
 
 @cache_reader_page
@@ -164,7 +165,7 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimReviewForm(request.POST, claim=claim)
     if form.is_valid():
         try:
-            services.claim_review(
+            claims.claim_review(
                 claim=claim,
                 status=form.cleaned_data["status"],
                 user=request.user,
@@ -186,7 +187,7 @@ def initiative_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ArticleInitiative.objects.select_related("initiative"), pk=pk)
     return _link_decide(
         request,
-        decide=lambda state: services.article_initiative_decide(
+        decide=lambda state: links.article_initiative_decide(
             link=link, state=state, user=request.user
         ),
         target=link.initiative,
@@ -200,9 +201,7 @@ def mention_decide(request: HttpRequest, pk: int) -> HttpResponse:
     mention = get_object_or_404(Mention.objects.select_related("entity"), pk=pk)
     return _link_decide(
         request,
-        decide=lambda state: services.mention_decide(
-            mention=mention, state=state, user=request.user
-        ),
+        decide=lambda state: links.mention_decide(mention=mention, state=state, user=request.user),
         target=mention.entity,
         fallback=reverse("tracker:entity", args=[mention.entity.slug]),
     )
@@ -226,7 +225,7 @@ def article_initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = InitiativeLinkForm(request.POST)
     if form.is_valid():
         initiative = form.cleaned_data["initiative"]
-        services.article_initiative_add(article=article, initiative=initiative, user=request.user)
+        links.article_initiative_add(article=article, initiative=initiative, user=request.user)
         messages.success(request, f"Article linked to {initiative.name}.")
     else:
         messages.error(request, f"Article not linked: {_errors(form)}")

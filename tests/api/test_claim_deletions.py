@@ -6,8 +6,10 @@ from django.utils import timezone
 
 from tests.api.sync import pull, since
 from tests.factories import make_article
-from tracker import services
 from tracker.models import Claim, ClaimDeletion, Entity, EntityAlias, Initiative
+from tracker.services.claims import claim_review, claims_delete
+from tracker.services.enrichment import articles_enrich
+from tracker.services.merges import entity_merge
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,7 @@ def names():
 
 
 def enrich(*articles):
-    services.articles_enrich(article_ids=[a.pk for a in articles])
+    articles_enrich(article_ids=[a.pk for a in articles])
 
 
 def test_a_claim_no_article_makes_any_more_leaves_a_tombstone(api, names):
@@ -47,7 +49,7 @@ def test_a_reviewed_claim_stays_and_leaves_no_tombstone(api, names):
     article = make_article(content_text="The Lanthanide Reserve will hold $4 billion of oxide.")
     enrich(article)
     claim = Claim.objects.get(value=4_000_000_000)
-    services.claim_review(claim=claim, status="disputed", user=None, note="Sources differ.")
+    claim_review(claim=claim, status="disputed", user=None, note="Sources differ.")
     article.content_text, article.content_hash = "The story was corrected.", "corrected"
     article.save()
     enrich(article)
@@ -64,7 +66,7 @@ def test_claims_folded_together_by_a_merge_leave_a_tombstone_naming_the_survivor
     assert Claim.objects.filter(value=3_000_000_000).count() == 2
     synced_at = timezone.now()
 
-    services.entity_merge(source=twin, into=bank)
+    entity_merge(source=twin, into=bank)
 
     survivor = Claim.objects.get(value=3_000_000_000)
     [row] = pull(api, f"/api/v1/claim-deletions/?updated_since={since(synced_at)}")
@@ -78,7 +80,7 @@ def test_deleting_claims_goes_through_one_service_that_records_each(names):
     claims = Claim.objects.bulk_create(
         Claim(fingerprint=f"fp-{n}", statement=f"Statement {n}.") for n in range(3)
     )
-    deleted = services.claims_delete(
+    deleted = claims_delete(
         claims=Claim.objects.filter(pk__in=[c.pk for c in claims[:2]]), reason="editor"
     )
     assert deleted == 2
@@ -87,4 +89,4 @@ def test_deleting_claims_goes_through_one_service_that_records_each(names):
         claims[1].pk,
     }
     assert list(Claim.objects.values_list("pk", flat=True)) == [claims[2].pk]
-    assert services.claims_delete(claims=Claim.objects.none(), reason="editor") == 0
+    assert claims_delete(claims=Claim.objects.none(), reason="editor") == 0

@@ -58,7 +58,7 @@ def test_if_modified_since_never_304s_a_list_an_article_left(api):
 
 def test_a_detail_with_included_claims_is_not_304_after_a_claim_changed(api):
     from tests.factories import make_claim
-    from tracker.services import claim_review
+    from tracker.services.claims import claim_review
 
     article = make_article(title="With a claim")
     claim = make_claim(articles=[article])

@@ -9,7 +9,7 @@ from django.utils.http import http_date
 
 from tests.factories import add_rival_vault_report
 from tracker.models import Claim, Initiative
-from tracker.services import claim_review
+from tracker.services.claims import claim_review
 
 pytestmark = pytest.mark.django_db
 DAY = timedelta(days=1)

@@ -15,7 +15,6 @@ from articles.models import Article
 from articles.services import article_hide
 from tests.api.sync import pull, since
 from tests.factories import make_article
-from tracker import services
 from tracker.models import (
     ArticleInitiative,
     Claim,
@@ -27,6 +26,10 @@ from tracker.models import (
     InitiativeSponsor,
     Topic,
 )
+from tracker.services.claims import claim_review
+from tracker.services.enrichment import articles_enrich
+from tracker.services.links import article_initiative_decide
+from tracker.services.merges import entity_delete, entity_merge
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,7 +72,7 @@ def fresh(api) -> dict[str, dict]:
 
 
 def enrich(*articles) -> None:
-    services.articles_enrich(article_ids=[a.pk for a in articles])
+    articles_enrich(article_ids=[a.pk for a in articles])
 
 
 def test_an_incremental_copy_equals_a_fresh_pull_after_every_editor_action(api):
@@ -102,12 +105,10 @@ def test_an_incremental_copy_equals_a_fresh_pull_after_every_editor_action(api):
     # Every kind of action the admin offers an editor.
     article_hide(article=Article.objects.get(pk=articles[3].pk))
     link = ArticleInitiative.objects.filter(initiative=reserve).first()
-    services.article_initiative_decide(link=link, state="rejected", user=None)
+    article_initiative_decide(link=link, state="rejected", user=None)
     claim = Claim.objects.filter(value=4_000_000_000).first()
-    services.claim_review(
-        claim=claim, status="verified", user=None, evidence_url="https://reserve.example/"
-    )
-    services.entity_merge(source=Entity.objects.get(slug="harbour-dev"), into=bank)
+    claim_review(claim=claim, status="verified", user=None, evidence_url="https://reserve.example/")
+    entity_merge(source=Entity.objects.get(slug="harbour-dev"), into=bank)
     EntityAlias.objects.create(entity=bank, text="Harbour Bank")
     EntityAlias.objects.filter(text="HDB").delete()
     InitiativeAlias.objects.create(initiative=forum, text="The Forum")
@@ -123,7 +124,7 @@ def test_an_incremental_copy_equals_a_fresh_pull_after_every_editor_action(api):
     edited.content_text, edited.content_hash = "Quarry Holdings declined to comment.", "edit"
     edited.save()
     enrich(Article.objects.get(pk=articles[0].pk), edited)
-    services.entity_delete(entity=Entity.objects.get(slug="quarry"))
+    entity_delete(entity=Entity.objects.get(slug="quarry"))
 
     copy.sync(since(started - timedelta(minutes=1)))
     assert copy.rows == fresh(api)

@@ -14,8 +14,8 @@ from tests.factories import (
     make_initiative,
     make_topic,
 )
-from tracker import services
 from tracker.models import Entity, EntityMerge, InitiativeSponsor
+from tracker.services.merges import entity_delete, entity_merge
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ MERGES = "/api/v1/entity-merges/"
 
 
 def test_a_merged_slug_redirects_to_the_survivors_detail(api):
-    services.entity_merge(source=make_entity(slug="ex-im-bank"), into=make_entity(slug="exim"))
+    entity_merge(source=make_entity(slug="ex-im-bank"), into=make_entity(slug="exim"))
 
     response = api.get("/api/v1/entities/ex-im-bank/")
 
@@ -35,7 +35,7 @@ def test_a_merged_slug_redirects_to_the_survivors_detail(api):
 
 
 def test_a_live_entity_keeps_its_slug_and_unknown_slugs_stay_404(api):
-    services.entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="other"))
+    entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="other"))
     make_entity(slug="acme", name="Acme, again")
     assert api.get("/api/v1/entities/acme/").json()["name"] == "Acme, again"
     assert api.get("/api/v1/entities/never-was/").status_code == 404
@@ -44,7 +44,7 @@ def test_a_live_entity_keeps_its_slug_and_unknown_slugs_stay_404(api):
 def test_the_merges_list_says_which_entity_went_where(api):
     source, into = make_entity(slug="ex-im-bank", name="Ex-Im Bank"), make_entity(slug="exim")
     former_id = source.pk
-    services.entity_merge(source=source, into=into)
+    entity_merge(source=source, into=into)
 
     response = api.get(MERGES)
 
@@ -63,12 +63,12 @@ def test_the_merges_list_says_which_entity_went_where(api):
 
 def test_updated_since_lists_new_merges_and_repointed_ones(api):
     a, b, c, d = (make_entity(slug=slug) for slug in "abcd")
-    services.entity_merge(source=a, into=b)
-    services.entity_merge(source=d, into=c)
+    entity_merge(source=a, into=b)
+    entity_merge(source=d, into=c)
     synced_at = timezone.now()
     assert {row["slug"] for row in pull(api, f"{MERGES}?updated_since={since(synced_at)}")} == set()
 
-    services.entity_merge(source=b, into=c)
+    entity_merge(source=b, into=c)
 
     changed = pull(api, f"{MERGES}?updated_since={since(synced_at)}")
     assert {row["slug"]: row["into"] for row in changed} == {"a": "c", "b": "c"}  # not d
@@ -76,7 +76,7 @@ def test_updated_since_lists_new_merges_and_repointed_ones(api):
 
 
 def test_a_slug_taken_again_by_a_live_entity_is_left_out(api):
-    services.entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="other"))
+    entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="other"))
     make_entity(slug="acme")
     assert api.get(MERGES).json()["results"] == []
     assert EntityMerge.objects.filter(slug="acme").exists()  # kept, should it be merged again
@@ -88,8 +88,8 @@ def test_a_partners_copy_kept_with_updated_since_matches_a_fresh_one(api):
     copy = {row["slug"]: row for row in pull(api, "/api/v1/entities/?page_size=2")}
     synced_at = timezone.now()
 
-    services.entity_merge(source=entities["ex-im-bank"], into=entities["exim"])
-    services.entity_merge(source=entities["us-exim"], into=entities["exim"])
+    entity_merge(source=entities["ex-im-bank"], into=entities["exim"])
+    entity_merge(source=entities["us-exim"], into=entities["exim"])
     make_entity(slug="minerals-security-partnership")
 
     for row in pull(api, f"/api/v1/entities/?page_size=2&updated_since={since(synced_at)}"):
@@ -115,7 +115,7 @@ def test_what_listed_the_merged_entity_is_resent_naming_the_survivor(api):
     untouched = make_claim(articles=[make_article()])
     synced_at = timezone.now()
 
-    services.entity_merge(source=old, into=exim)
+    entity_merge(source=old, into=exim)
 
     changed = f"?updated_since={since(synced_at)}"
     [claim_row] = pull(api, f"/api/v1/claims/{changed}")
@@ -140,8 +140,8 @@ def test_the_schema_lists_the_merges_and_the_redirect():
 def test_an_entity_deleted_outright_leaves_a_tombstone_without_into(api):
     gone, kept = make_entity(slug="gone"), make_entity(slug="kept")
     merged = make_entity(slug="merged-first")
-    services.entity_merge(source=merged, into=gone)
-    services.entity_delete(entity=Entity.objects.get(slug="gone"))
+    entity_merge(source=merged, into=gone)
+    entity_delete(entity=Entity.objects.get(slug="gone"))
     rows = {row["slug"]: row["into"] for row in pull(api, "/api/v1/entity-merges/")}
     assert rows == {"gone": None, "merged-first": None}  # the chain ends in the deletion
     assert api.get("/api/v1/entities/gone/").status_code == 404

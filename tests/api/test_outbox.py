@@ -28,7 +28,8 @@ from tests.factories import (
 from tests.loopback import Response
 from tracker import events
 from tracker.models import Event
-from tracker.services import article_initiative_decide, claim_review
+from tracker.services.claims import claim_review
+from tracker.services.links import article_initiative_decide
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from articles.services import article_hide
 from tests.api.sync import pull, since
 from tests.factories import link_article, make_article, make_claim, make_initiative
 from tracker.models import ArticleInitiative
-from tracker.services import article_initiative_decide, claim_review
+from tracker.services.claims import claim_review
+from tracker.services.links import article_initiative_decide
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,6 @@ from tests.factories import (
     make_initiative,
     make_topic,
 )
-from tracker import services
 from tracker.models import (
     Claim,
     Entity,
@@ -34,6 +33,7 @@ from tracker.models import (
     Mention,
     Topic,
 )
+from tracker.services.enrichment import articles_enrich
 
 pytestmark = pytest.mark.django_db
 
@@ -156,13 +156,13 @@ def test_a_state_media_notice_flags_the_claim_and_moves_it(api, record):
     """What enrichment does when a feed edit adds a state-media notice to an article."""
     Initiative.objects.filter(pk=record["vault"].pk).update(name="Harbour Reserve")
     article = make_article(content_text="The Harbour Reserve will hold $4 billion of oxide.")
-    services.articles_enrich(article_ids=[article.pk])
+    articles_enrich(article_ids=[article.pk])
     claim = Claim.objects.get(value=4_000_000_000)
     assert not claim.needs_independent_verification
     all_synced()
 
     Article.objects.filter(pk=article.pk).update(is_state_media=True, content_hash="notice")
-    services.articles_enrich(article_ids=[article.pk])
+    articles_enrich(article_ids=[article.pk])
 
     assert Claim.objects.get(pk=claim.pk).needs_independent_verification
     assert claim.pk in changed(api, "claims", "id")

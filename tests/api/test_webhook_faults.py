@@ -17,7 +17,7 @@ from tests.loopback import Response
 from tests.workers import Worker, broker_idle, new_queue, wait_for
 from tracker import events
 from tracker.models import Event
-from tracker.services import claim_review
+from tracker.services.claims import claim_review
 
 EVENTS = 6
 

@@ -19,7 +19,9 @@ from tests.factories import (
 )
 from tests.loopback import Response
 from tracker import events
-from tracker.services import article_initiative_decide, claim_review, entity_merge
+from tracker.services.claims import claim_review
+from tracker.services.links import article_initiative_decide
+from tracker.services.merges import entity_merge
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from tests.factories import add_rival_vault_report, load_sample_tracker, make_editor
-from tracker import services
 from tracker.models import Claim, Entity
+from tracker.services.claims import claim_review
 
 from .conftest import DESKTOP, PHONE
 
@@ -34,7 +34,7 @@ def test_reader_searches_opens_initiative_follows_timeline_and_sees_verified_bad
     live_server, page, sample, viewport, screenshot
 ):
     add_rival_vault_report()  # another amount for the loan: reports disagree until verified
-    services.claim_review(
+    claim_review(
         claim=ten_billion(),
         status="verified",
         user=None,
@@ -107,7 +107,7 @@ def test_editor_marks_claim_verified_from_article_page_and_reader_sees_badge(
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_main_pages_render_for_screenshots(live_server, page, sample, viewport, screenshot):
-    services.claim_review(
+    claim_review(
         claim=ten_billion(),
         status="verified",
         user=None,

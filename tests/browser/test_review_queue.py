@@ -17,8 +17,8 @@ from tests.factories import (
     make_entity,
     make_initiative,
 )
-from tracker import services
 from tracker.models import ArticleInitiative, Claim, Mention
+from tracker.services.claims import claim_review
 
 from .conftest import DESKTOP, PHONE
 
@@ -142,7 +142,7 @@ def test_no_csp_violation_console_error_or_404_on_the_editors_pages(
     load_sample_tracker(search_index=False)
     make_admin_editor("lee", password=PASSWORD)
     claim = Claim.objects.filter(appearances__isnull=False).order_by("pk").first()
-    services.claim_review(claim=claim, status=Claim.Status.VERIFIED, user=None,
+    claim_review(claim=claim, status=Claim.Status.VERIFIED, user=None,
                           evidence_url="https://example.org/filing")  # fmt: skip
     mention = Mention.objects.order_by("pk").first()
     page.set_viewport_size(PHONE)

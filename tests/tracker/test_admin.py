@@ -23,7 +23,7 @@ from tests.factories import (
     make_initiative,
     make_user,
 )
-from tracker import events, services
+from tracker import events
 from tracker.models import (
     ArticleInitiative,
     Claim,
@@ -33,6 +33,8 @@ from tracker.models import (
     Initiative,
     Mention,
 )
+from tracker.services.claims import claim_review
+from tracker.services.merges import entity_merge
 
 pytestmark = pytest.mark.django_db
 
@@ -391,7 +393,7 @@ def test_admin_is_branded_and_names_its_icon(client, desk):
 
 def test_claim_history_page_has_no_inline_style(desk):
     claim = make_claim(articles=[make_article()])
-    services.claim_review(claim=claim, status=Claim.Status.VERIFIED, user=make_user("checker"),
+    claim_review(claim=claim, status=Claim.Status.VERIFIED, user=make_user("checker"),
                           evidence_url="https://example.org/evidence", note="")  # fmt: skip
     response = desk.get(reverse("admin:tracker_claim_history", args=[claim.pk]))
     html = response.content.decode()
@@ -454,10 +456,10 @@ def test_editors_read_the_merge_records_and_cannot_change_them(
     desk, editor, django_assert_max_num_queries
 ):
     into = make_entity(name="EXIM")
-    services.entity_merge(source=make_entity(name="Ex-Im Bank", slug="ex-im-bank"), into=into)
+    entity_merge(source=make_entity(name="Ex-Im Bank", slug="ex-im-bank"), into=into)
     merge = EntityMerge.objects.get()
     for _ in range(30):
-        services.entity_merge(source=make_entity(), into=make_entity(), user=editor)
+        entity_merge(source=make_entity(), into=make_entity(), user=editor)
 
     with django_assert_max_num_queries(14):
         page = desk.get(reverse("admin:tracker_entitymerge_changelist"))

@@ -8,9 +8,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import make_api_key, make_article, make_user
-from tracker import services
 from tracker.models import Claim, ClaimAppearance, Entity, Initiative, InitiativeFact
 from tracker.selectors import initiative_conflicts, initiative_page, initiatives_with_conflicts
+from tracker.services.claims import claim_review
+from tracker.services.enrichment import articles_enrich
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def names():
 
 
 def enrich(*articles, force=False):
-    return services.articles_enrich(article_ids=[a.pk for a in articles], force=force)
+    return articles_enrich(article_ids=[a.pk for a in articles], force=force)
 
 
 @pytest.fixture
@@ -122,7 +123,7 @@ def _old_shape(*articles) -> Claim:
     ClaimAppearance.objects.filter(claim__in=claims[1:]).update(claim=keep)
     Claim.objects.filter(pk__in=[c.pk for c in claims[1:]]).delete()
     Claim.objects.filter(pk=keep.pk).update(fingerprint="old-extractor-shape")
-    services.claim_review(
+    claim_review(
         claim=Claim.objects.get(pk=keep.pk),
         status=Claim.Status.VERIFIED,
         user=make_user(),
@@ -174,7 +175,7 @@ def test_a_verdict_on_one_fact_moves_whole_and_an_editors_look_clears_the_mark(n
     assert not heir.needs_rereview
     heir.needs_rereview = True
     heir.save()
-    services.claim_review(claim=heir, status=Claim.Status.DISPUTED, user=make_user("second"))
+    claim_review(claim=heir, status=Claim.Status.DISPUTED, user=make_user("second"))
     heir.refresh_from_db()
     assert not heir.needs_rereview
 
@@ -184,7 +185,7 @@ def test_a_claim_with_its_own_verdict_keeps_it(names):
     old = _old_shape(article)
     enrich(article, force=True)
     heir = Claim.objects.get(value=90)
-    services.claim_review(claim=heir, status=Claim.Status.DISPUTED, user=make_user("second"))
+    claim_review(claim=heir, status=Claim.Status.DISPUTED, user=make_user("second"))
     # The old claim is gone, so nothing can overwrite the heir's own verdict any more.
     assert not Claim.objects.filter(pk=old.pk).exists()
     enrich(article, force=True)
@@ -237,7 +238,7 @@ def test_a_verified_value_resolves_the_conflict_and_the_panel_says_which(client,
     )
     assert list(initiatives_with_conflicts()) == [fund]
     nine = Claim.objects.get(value=D(9e9))
-    services.claim_review(
+    claim_review(
         claim=nine,
         status=Claim.Status.VERIFIED,
         user=make_user(),

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from articles.services import article_hide, article_unhide
 from tests.factories import make_api_key, make_article, make_claim, make_entity, make_initiative
 from tracker.models import Claim, ClaimAppearance
-from tracker.services import claim_review
+from tracker.services.claims import claim_review
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from articles.services import article_hide
 from tests.factories import make_article, make_topic, make_user
-from tracker import services
 from tracker.models import (
     ArticleEnrichment,
     ArticleInitiative,
@@ -27,6 +26,17 @@ from tracker.models import (
     Mention,
     Topic,
 )
+from tracker.services import enrichment_claims
+from tracker.services.bulk import insert_new
+from tracker.services.claims import claim_review
+from tracker.services.enrichment import articles_enrich
+from tracker.services.links import (
+    article_initiative_add,
+    article_initiative_decide,
+    article_topic_decide,
+    mention_decide,
+)
+from tracker.services.merges import entity_merge
 from tracker.tasks import enrich_articles
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +79,7 @@ def lexicon():
 
 
 def enrich(*articles, force=False):
-    return services.articles_enrich(article_ids=[a.pk for a in articles], force=force)
+    return articles_enrich(article_ids=[a.pk for a in articles], force=force)
 
 
 def snapshot() -> dict[str, list]:
@@ -149,10 +159,10 @@ def test_topic_link_count_follows_enrichment_and_decisions(lexicon):
     assert topic.link_count == _links_shown(topic) == 1
 
     link = ArticleTopic.objects.get(article=linked)
-    services.article_topic_decide(link=link, state="rejected", user=None)
+    article_topic_decide(link=link, state="rejected", user=None)
     topic.refresh_from_db()
     assert topic.link_count == _links_shown(topic) == 0
-    services.article_topic_decide(link=link, state="confirmed", user=None)
+    article_topic_decide(link=link, state="confirmed", user=None)
     topic.refresh_from_db()
     assert topic.link_count == 1
 
@@ -218,9 +228,9 @@ def test_an_editors_rejection_survives_reenrichment(lexicon):
     article = make_article(content_text=VAULT_TEXT)
     enrich(article)
     link = ArticleInitiative.objects.get(article=article, initiative=lexicon["forge"])
-    services.article_initiative_decide(link=link, state=Link.State.REJECTED, user=editor)
+    article_initiative_decide(link=link, state=Link.State.REJECTED, user=editor)
     mention = Mention.objects.get(article=article, entity=lexicon["exim"])
-    services.mention_decide(mention=mention, state=Link.State.CONFIRMED, user=editor)
+    mention_decide(mention=mention, state=Link.State.CONFIRMED, user=editor)
 
     enrich(article, force=True)
 
@@ -239,10 +249,8 @@ def test_decided_and_editor_links_outlive_the_text_that_made_them(lexicon):
     article = make_article(content_text=VAULT_TEXT)
     enrich(article)
     confirmed = Mention.objects.get(article=article, entity=lexicon["exim"])
-    services.mention_decide(mention=confirmed, state=Link.State.CONFIRMED, user=editor)
-    added = services.article_initiative_add(
-        article=article, initiative=lexicon["chips"], user=editor
-    )
+    mention_decide(mention=confirmed, state=Link.State.CONFIRMED, user=editor)
+    added = article_initiative_add(article=article, initiative=lexicon["chips"], user=editor)
 
     article.content_text = "Nothing to see."
     article.content_hash = "changed"
@@ -331,6 +339,57 @@ def test_a_new_independent_article_keeps_a_flag_without_rereading_the_claims_app
     assert rechecks == []
 
 
+def _claim_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"tracker_claim' in q["sql"]]
+
+
+def _vault_loans(count: int, *, bound: str = "up to ") -> list[Article]:
+    return [
+        make_article(content_text=f"EXIM approved {bound}${n} billion in loans for Project Vault.")
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_claims_take_the_same_statements_whatever_the_number_of_articles(lexicon, count):
+    articles = _vault_loans(count)
+    with CaptureQueriesContext(connection) as first:
+        result = enrich(*articles)
+    assert (result.claims_created, result.appearances_created) == (count, count)
+    # Read the claims, insert them, read the appearances, insert them, link the claims to the
+    # entities and to the initiatives.
+    assert len(_claim_statements(first)) == 6
+
+    with CaptureQueriesContext(connection) as again:
+        result = enrich(*articles, force=True)
+    assert (result.claims_created, result.appearances_created) == (0, 0)
+    # Read the claims, the appearances, and the links of both kinds, to find nothing to write.
+    assert len(_claim_statements(again)) == 4
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_carrying_verdicts_takes_the_same_statements_whatever_the_number_of_claims(lexicon, count):
+    articles = _vault_loans(count)
+    enrich(*articles)
+    for claim in Claim.objects.all():
+        claim_review(claim=claim, status=Claim.Status.DISPUTED, user=None, note="Other figures.")
+    for article in articles:  # the same figures, no longer bounded: claims of another identity
+        article.content_text = article.content_text.replace("up to ", "")
+        article.content_hash = f"edited {article.pk}"
+        article.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        result = enrich(*articles)
+
+    assert (result.claims_created, result.verdicts_carried) == (count, count)
+    assert set(Claim.objects.values_list("status", flat=True)) == {Claim.Status.DISPUTED}
+    # Insert the new claims and appearances; read the verdicts and the appearances gone, give
+    # the verdicts over, mark split ones; delete the old appearances and the claims no article
+    # states (with their tombstones and links); link the new claims; recheck the flag. A fixed
+    # number whatever the number of claims.
+    assert len(_claim_statements(queries)) == 23
+
+
 def test_attributed_statements_are_claims_even_without_figures(lexicon):
     article = make_article(
         content_text="The Claims\n\nThe ministry says the plant is ready. The plant is ready."
@@ -347,8 +406,8 @@ def test_a_review_covers_every_appearance_and_verification_needs_evidence(lexico
     enrich(*articles)
     claim = Claim.objects.get()
     with pytest.raises(ValidationError):
-        services.claim_review(claim=claim, status=Claim.Status.VERIFIED, user=editor)
-    services.claim_review(
+        claim_review(claim=claim, status=Claim.Status.VERIFIED, user=editor)
+    claim_review(
         claim=claim,
         status=Claim.Status.VERIFIED,
         user=editor,
@@ -370,7 +429,7 @@ def test_merging_entities_keeps_every_alias_and_mention(lexicon):
     only_duplicate = make_article(content_text="Ex-Im Bank lent $10 billion.")
     enrich(both, only_duplicate)
 
-    services.entity_merge(source=duplicate, into=lexicon["exim"])
+    entity_merge(source=duplicate, into=lexicon["exim"])
 
     exim = lexicon["exim"]
     assert set(exim.aliases.values_list("text", flat=True)) == {"EXIM", "US EXIM", "Ex-Im Bank"}
@@ -408,7 +467,7 @@ def test_two_runs_at_once_over_the_same_articles_make_no_duplicates(lexicon):
     def run():
         try:
             start.wait()
-            services.articles_enrich(article_ids=ids, force=True)
+            articles_enrich(article_ids=ids, force=True)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
@@ -430,15 +489,15 @@ def test_a_claim_another_run_stores_first_gets_this_articles_appearance_and_link
     lexicon, monkeypatch
 ):
     article = make_article(content_text=VAULT_TEXT)
-    insert = services._insert_new
+    insert = insert_new
 
     def another_run_first(model, columns, rows, returning=()):
         if model is Claim:  # between this run's read of stored claims and its insert
-            fingerprint, statement = rows[0][0], rows[0][1]
+            fingerprint, statement = rows[0].fingerprint, rows[0].statement
             Claim.objects.create(fingerprint=fingerprint, statement=statement)
         return insert(model, columns, rows, returning)
 
-    monkeypatch.setattr(services, "_insert_new", another_run_first)
+    monkeypatch.setattr(enrichment_claims, "insert_new", another_run_first)
     result = enrich(article)
 
     claim = Claim.objects.get()

@@ -8,7 +8,7 @@ import pytest
 
 from reex.caching import page_cache
 from tests.factories import make_article, make_claim, make_initiative
-from tracker import services
+from tracker.services.claims import claim_review
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def fund():
     )
     # Another measure, reported once: not the key figure.
     make_claim(articles=[fourth], subject_initiative=fund, value=300, unit="t", measure="output")
-    services.claim_review(
+    claim_review(
         claim=verified, status="verified", user=None, evidence_url="https://example.org/fund"
     )
     return fund

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection, transaction
 
 from tests.factories import make_article, make_entity, make_initiative, make_topic
-from tracker import services
 from tracker.lexicon import current_lexicon, lexicon_version
 from tracker.models import Entity, EntityAlias, Initiative, InitiativeAlias, Topic
+from tracker.services import enrichment
 
 pytestmark = pytest.mark.django_db
 
@@ -63,12 +63,12 @@ def test_other_writes_leave_the_version_alone():
     entity = make_entity(name="Norvik Magnetics", description="A maker of magnets.")
     initiative = make_initiative(name="Halvard Accord")
     article = make_article(title="Norvik Magnetics joins the Halvard Accord")
-    services.articles_enrich(article_ids=[article.pk])
+    enrichment.articles_enrich(article_ids=[article.pk])
     assert not _changes(lambda: Entity.objects.filter(pk=entity.pk).update(description="New."))
     assert not _changes(lambda: Entity.objects.filter(pk=entity.pk).update(name=entity.name))
     assert not _changes(lambda: Initiative.objects.filter(pk=initiative.pk).update(summary="S."))
     # Enrichment writes links and claims, and triggers touch parents' updated_at: no rebuild.
-    assert not _changes(lambda: services.articles_enrich(article_ids=[article.pk], force=True))
+    assert not _changes(lambda: enrichment.articles_enrich(article_ids=[article.pk], force=True))
 
 
 def test_a_change_rolled_back_then_another_give_a_new_version():

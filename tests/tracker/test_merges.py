@@ -5,8 +5,9 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import link_article, make_article, make_entity, make_user
-from tracker import events, services
+from tracker import events
 from tracker.models import Entity, EntityMerge
+from tracker.services.merges import entity_merge
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_a_merge_records_what_the_entity_was_and_where_it_went():
     into = make_entity(name="EXIM", slug="exim")
     former_id = source.pk
 
-    services.entity_merge(source=source, into=into, user=editor)
+    entity_merge(source=source, into=into, user=editor)
 
     merge = EntityMerge.objects.get()
     assert (merge.former_id, merge.slug, merge.name, merge.kind) == (
@@ -40,10 +41,10 @@ def test_a_merge_records_what_the_entity_was_and_where_it_went():
 
 def test_a_chain_of_merges_points_every_record_at_its_end():
     a, b, c = make_entity(slug="a"), make_entity(slug="b"), make_entity(slug="c")
-    services.entity_merge(source=a, into=b)
+    entity_merge(source=a, into=b)
     first = EntityMerge.objects.get(slug="a")
 
-    services.entity_merge(source=b, into=c)
+    entity_merge(source=b, into=c)
 
     assert dict(EntityMerge.objects.values_list("slug", "into__slug")) == {"a": "c", "b": "c"}
     first_after = EntityMerge.objects.get(slug="a")
@@ -52,11 +53,11 @@ def test_a_chain_of_merges_points_every_record_at_its_end():
 
 
 def test_a_slug_taken_again_and_merged_again_follows_the_newer_merge():
-    services.entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="first"))
+    entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="first"))
     again = make_entity(slug="acme")  # e.g. recreated by load_reference
     again_id = again.pk
 
-    services.entity_merge(source=again, into=make_entity(slug="second"))
+    entity_merge(source=again, into=make_entity(slug="second"))
 
     merge = EntityMerge.objects.get(slug="acme")
     assert (merge.former_id, merge.into.slug) == (again_id, "second")
@@ -67,14 +68,14 @@ def test_the_merge_event_carries_the_record(monkeypatch):
     monkeypatch.setattr(events, "tracker_changed", lambda **kw: seen.append(kw))
     source, into = make_entity(), make_entity()
 
-    services.entity_merge(source=source, into=into)
+    entity_merge(source=source, into=into)
 
     assert seen == [{"event": events.ENTITY_MERGED, "instance": EntityMerge.objects.get()}]
 
 
 def test_deleting_the_surviving_entity_takes_the_records_with_it():
     into = make_entity()
-    services.entity_merge(source=make_entity(), into=into)
+    entity_merge(source=make_entity(), into=into)
     into.delete()
     assert not EntityMerge.objects.exists()
 
@@ -85,7 +86,7 @@ def test_deleting_the_surviving_entity_takes_the_records_with_it():
 def test_a_merged_entitys_page_redirects_permanently_to_the_survivor(client):
     source, into = make_entity(slug="ex-im-bank"), make_entity(slug="exim")
     link_article(make_article(), source)
-    services.entity_merge(source=source, into=into)
+    entity_merge(source=source, into=into)
 
     response = client.get("/entities/ex-im-bank/")
 
@@ -95,20 +96,20 @@ def test_a_merged_entitys_page_redirects_permanently_to_the_survivor(client):
 
 
 def test_the_redirect_leaves_the_page_number_behind(client):
-    services.entity_merge(source=make_entity(slug="old"), into=make_entity(slug="new"))
+    entity_merge(source=make_entity(slug="old"), into=make_entity(slug="new"))
     response = client.get("/entities/old/?page=3")
     assert (response.status_code, response["Location"]) == (301, "/entities/new/")
 
 
 def test_a_chain_redirects_in_one_hop(client):
     a, b, c = make_entity(slug="a"), make_entity(slug="b"), make_entity(slug="c")
-    services.entity_merge(source=a, into=b)
-    services.entity_merge(source=b, into=c)
+    entity_merge(source=a, into=b)
+    entity_merge(source=b, into=c)
     assert client.get("/entities/a/")["Location"] == "/entities/c/"
 
 
 def test_a_live_entity_with_the_slug_wins_over_the_merge(client):
-    services.entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="other"))
+    entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="other"))
     assert client.get("/entities/acme/").status_code == 301  # not cached: the next one is fresh
     make_entity(slug="acme", name="Acme, again")
 
@@ -129,7 +130,7 @@ def test_a_cached_page_gives_way_to_the_redirect_once_merged(
     assert client.get("/entities/ex-im-bank/").status_code == 200  # served from it
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.entity_merge(source=source, into=into)
+        entity_merge(source=source, into=into)
 
     response = client.get("/entities/ex-im-bank/")
     assert (response.status_code, response["Location"]) == (301, "/entities/exim/")
@@ -138,6 +139,6 @@ def test_a_cached_page_gives_way_to_the_redirect_once_merged(
 
 def test_a_page_number_past_the_end_of_a_live_entity_is_a_404_not_a_redirect(client):
     # Pagination's 404 must not be taken for a missing entity, even with a record for the slug.
-    services.entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="other"))
+    entity_merge(source=make_entity(slug="acme"), into=make_entity(slug="other"))
     make_entity(slug="acme")
     assert client.get("/entities/acme/?page=99").status_code == 404

@@ -26,7 +26,7 @@ from tests.factories import (
     make_topic,
     make_user,
 )
-from tracker import selectors, services
+from tracker import selectors
 from tracker.charts import weekly_chart
 from tracker.models import (
     ArticleInitiative,
@@ -37,6 +37,8 @@ from tracker.models import (
     Mention,
     Topic,
 )
+from tracker.services.claims import claim_review
+from tracker.services.links import article_initiative_decide, article_topic_decide, mention_decide
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +77,7 @@ def ten_billion_claim() -> Claim:
 
 
 def verify(claim: Claim, user=None) -> Claim:
-    return services.claim_review(
+    return claim_review(
         claim=claim, status="verified", user=user, evidence_url="https://www.exim.gov/news/vault"
     )
 
@@ -116,7 +118,7 @@ def test_home_topic_counts_are_the_articles_readers_see(client, sample):
     assert before == _articles_shown(topic) >= 2
 
     rejected, hidden = ArticleTopic.objects.filter(topic=topic).select_related("article")[:2]
-    services.article_topic_decide(link=rejected, state="rejected", user=None)
+    article_topic_decide(link=rejected, state="rejected", user=None)
     article_hide(article=hidden.article)
 
     assert _home_count(client, topic) == _articles_shown(topic) == before - 2
@@ -137,7 +139,7 @@ def test_home_initiatives_read_off_the_newest_links_are_those_of_every_link(samp
     newest = ArticleInitiative.objects.select_related("article").order_by(
         "-article__published_at", "-id"
     )
-    services.article_initiative_decide(link=newest[0], state="rejected", user=None)
+    article_initiative_decide(link=newest[0], state="rejected", user=None)
     article_hide(article=newest[1].article)
 
     found = selectors.home_initiatives(newest_links=window)
@@ -352,10 +354,10 @@ def test_confirmed_and_suggested_links_look_different_and_rejected_ones_vanish(c
     article = Article.objects.get(title__startswith="Fifty Delegations")
     links = list(ArticleInitiative.objects.filter(article=article).select_related("initiative"))
     confirmed, rejected = links[0], links[1]
-    services.article_initiative_decide(link=confirmed, state="confirmed", user=None)
-    services.article_initiative_decide(link=rejected, state="rejected", user=None)
+    article_initiative_decide(link=confirmed, state="confirmed", user=None)
+    article_initiative_decide(link=rejected, state="rejected", user=None)
     mention = Mention.objects.filter(article=article).select_related("entity").first()
-    services.mention_decide(mention=mention, state="rejected", user=None)
+    mention_decide(mention=mention, state="rejected", user=None)
 
     page = main_of(client.get(article.get_absolute_url()))
     aside = page[page.index('id="initiatives-title"') :]
@@ -409,7 +411,7 @@ def test_claims_list_puts_verified_and_disputed_first_and_filters(client, sample
     disputed = Claim.objects.get(
         subject_initiative__slug="project-vault", figure_text="$12 billion"
     )
-    services.claim_review(claim=disputed, status="disputed", user=None)
+    claim_review(claim=disputed, status="disputed", user=None)
 
     page = main_of(client.get("/claims/"))
     assert page.index(f'id="claim-{verified.pk}"') < page.index(f'id="claim-{disputed.pk}"')
@@ -555,7 +557,7 @@ def test_search_filters_by_topic_and_initiative(client, sample):
 
 def test_search_initiative_filter_ignores_rejected_links(client, sample):
     link = ArticleInitiative.objects.get(article=vault_article(), initiative__slug="project-vault")
-    services.article_initiative_decide(link=link, state="rejected", user=None)
+    article_initiative_decide(link=link, state="rejected", user=None)
 
     page = main_of(client.get("/search/?q=minerals&initiative=project-vault"))
 

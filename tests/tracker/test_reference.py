@@ -4,10 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from tracker import models, services
+from tracker import models
 from tracker.lexicon import build_lexicon
 from tracker.models import Entity, EntityAlias, Initiative, InitiativeFact, Topic
 from tracker.reference import read_reference
+from tracker.services.reference import reference_load
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,10 @@ def snapshot() -> dict[str, list]:
 
 
 def test_loading_twice_changes_nothing():
-    first = services.reference_load(data=read_reference())
+    first = reference_load(data=read_reference())
     assert first.changed and not first.skipped
     before = snapshot()
-    second = services.reference_load(data=read_reference())
+    second = reference_load(data=read_reference())
     assert not second.changed
     assert snapshot() == before
 
@@ -96,7 +97,7 @@ def test_reload_refreshes_descriptions_and_keeps_editors_changes(reference_data)
     topic.keywords = [*topic.keywords, "urban mining"]
     topic.save()
 
-    services.reference_load(data=read_reference())
+    reference_load(data=read_reference())
 
     vault.refresh_from_db()
     assert vault.summary == "Edited by hand."  # an editor's summary is never reverted
@@ -108,7 +109,7 @@ def test_reload_refreshes_descriptions_and_keeps_editors_changes(reference_data)
 
 def test_an_alias_taken_by_another_record_is_reported_not_moved(reference_data):
     EntityAlias.objects.filter(text="ASM").update(entity=Entity.objects.get(slug="energy-fuels"))
-    result = services.reference_load(data=read_reference())
+    result = reference_load(data=read_reference())
     assert any("'ASM'" in line for line in result.skipped)
     assert EntityAlias.objects.get(text="ASM").entity.slug == "energy-fuels"
 
@@ -156,7 +157,7 @@ def test_reload_never_reverts_what_editors_changed_and_says_what_it_kept(referen
     vault_row = next(row for row in data["initiatives"] if row["slug"] == "project-vault")
     for row in vault_row["facts"]:
         row["note"] = "New reference note."
-    result = services.reference_load(data=data)
+    result = reference_load(data=data)
 
     assert Entity.objects.get(slug="dfc").description == "New wording for this entity."
     assert Initiative.objects.get(slug="forge").summary == "New wording for this initiative."
@@ -165,4 +166,4 @@ def test_reload_never_reverts_what_editors_changed_and_says_what_it_kept(referen
     assert Entity.objects.get(slug="exim").description == "Our editors' description of the bank."
     assert InitiativeFact.objects.get(pk=fact.pk).note == "Our editors' note."
     assert len(result.kept) == 3
-    assert services.reference_load(data=data).updated == {}  # and again: nothing to do
+    assert reference_load(data=data).updated == {}  # and again: nothing to do

@@ -11,10 +11,12 @@ from articles.models import Article
 from tests.articles.feeds import SHARED_FEED, require_seed
 from tests.conftest import rows_in_test, shared_rows_fixture
 from tests.factories import articles_from_feed, make_user
-from tracker import services
 from tracker.models import ArticleInitiative, Claim, ClaimAppearance, Initiative, Link, Mention
 from tracker.reference import read_reference
 from tracker.selectors import initiative_conflicts, initiative_page, initiatives_with_conflicts
+from tracker.services.enrichment import articles_enrich
+from tracker.services.links import article_initiative_decide
+from tracker.services.reference import reference_load
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +56,9 @@ STATE_MEDIA = {
 
 def load_seed() -> None:
     require_seed(SEED_FEED)
-    services.reference_load(data=read_reference())
+    reference_load(data=read_reference())
     articles = articles_from_feed(SEED_FEED)
-    services.articles_enrich(article_ids=[a.pk for a in articles])
+    articles_enrich(article_ids=[a.pk for a in articles])
 
 
 shared_rows_seed = shared_rows_fixture(load_seed)
@@ -220,7 +222,7 @@ def test_a_figure_the_source_mistyped_is_flagged_and_no_key_figure(seed):
 def test_extraction_twice_changes_nothing(seed):
     models = [Mention, ArticleInitiative, Claim, ClaimAppearance, Claim.entities.through]
     before = {m.__name__: sorted(map(repr, m.objects.values_list())) for m in models}
-    result = services.articles_enrich(article_ids=[a.pk for a in seed.values()], force=True)
+    result = articles_enrich(article_ids=[a.pk for a in seed.values()], force=True)
     assert result.articles == 25
     assert (result.links_created, result.links_removed, result.claims_created) == (0, 0, 0)
     assert {m.__name__: sorted(map(repr, m.objects.values_list())) for m in models} == before
@@ -229,8 +231,8 @@ def test_extraction_twice_changes_nothing(seed):
 def test_an_editors_rejection_survives_reextraction(seed):
     editor = make_user()
     link = ArticleInitiative.objects.get(article=seed["ustda"], initiative__slug="project-vault")
-    services.article_initiative_decide(link=link, state=Link.State.REJECTED, user=editor)
-    services.articles_enrich(article_ids=[a.pk for a in seed.values()], force=True)
+    article_initiative_decide(link=link, state=Link.State.REJECTED, user=editor)
+    articles_enrich(article_ids=[a.pk for a in seed.values()], force=True)
     link.refresh_from_db()
     assert link.state == "rejected" and link.decided_by == editor
     assert (

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_admin_editor, make_article, make_user
-from tracker import services, suggestions
 from tracker.discovery import discover
 from tracker.lexicon import build_lexicon
 from tracker.matching import ENTITY, Matcher, Term
 from tracker.models import Entity, EntityAlias, EntitySighting, EntitySuggestion, Mention
+from tracker.services import suggestions
+from tracker.services.enrichment import articles_enrich
 
 QUEUE = reverse("admin:tracker_review_queue")
 
@@ -121,7 +122,7 @@ def known(db):
 
 
 def enrich(*articles, force=True):
-    return services.articles_enrich(article_ids=[a.pk for a in articles], force=force)
+    return articles_enrich(article_ids=[a.pk for a in articles], force=force)
 
 
 NORVIK = (

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.factories import make_admin_editor, make_claim, make_editor
-from tracker import services
 from tracker.forms import ClaimReviewForm
 from tracker.models import Claim
+from tracker.services import claims as claim_services
 
 EVIDENCE = "https://www.exim.gov/news/vault"
 
@@ -53,7 +53,7 @@ def _unchanged(claim: Claim) -> bool:
 def test_the_service_refuses_what_the_rule_refuses(status, evidence_url, note):
     claim = make_claim()
     with pytest.raises(ValidationError) as refused:
-        services.claim_review(
+        claim_services.claim_review(
             claim=claim, status=status, user=None, evidence_url=evidence_url, note=note
         )
     rule = Claim.verdict_errors(status=status, evidence_url=evidence_url, note=note)
@@ -114,7 +114,7 @@ def test_the_public_form_refuses_what_the_rule_refuses(client, status, evidence_
 def test_every_path_records_what_the_rule_accepts(client, status, evidence_url, note):
     client.force_login(make_admin_editor())
     by_service, by_change_form, by_action, by_public_form = (make_claim() for _ in range(4))
-    services.claim_review(
+    claim_services.claim_review(
         claim=by_service, status=status, user=None, evidence_url=evidence_url, note=note
     )
     client.post(
@@ -140,8 +140,8 @@ def test_every_path_records_what_the_rule_accepts(client, status, evidence_url, 
 @pytest.mark.django_db
 def test_evidence_already_on_the_claim_counts_on_the_public_form_as_in_the_service(client):
     claim = make_claim()
-    services.claim_review(claim=claim, status="verified", user=None, evidence_url=EVIDENCE)
-    services.claim_review(claim=claim, status="disputed", user=None)
+    claim_services.claim_review(claim=claim, status="verified", user=None, evidence_url=EVIDENCE)
+    claim_services.claim_review(claim=claim, status="disputed", user=None)
     client.force_login(make_editor())
     client.post(f"/claims/{claim.pk}/review/", {"status": "verified"})
     claim.refresh_from_db()

@@ -14,9 +14,10 @@ from django.utils.html import format_html
 
 from articles.admin import EstimatedCountPaginator
 
-from .. import selectors, services
+from .. import selectors
 from ..forms import ClaimReviewForm
 from ..models import Claim, ClaimAppearance, ClaimDeletion, Entity, Initiative
+from ..services import claims as claim_services
 from .base import HistoryAdmin, MachineRecordAdmin, ReadOnlyAdmin, without_article_bodies
 
 # A bulk claim review carries the selected ids through its confirmation page; past this many,
@@ -206,7 +207,7 @@ class ClaimAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and form.has_changed():
-            services.claim_review(
+            claim_services.claim_review(
                 claim=obj,
                 status=form.cleaned_data["status"],
                 user=request.user,
@@ -245,7 +246,7 @@ class ClaimAdmin(HistoryAdmin):
                 try:
                     with transaction.atomic():
                         for claim in claims:
-                            services.claim_review(
+                            claim_services.claim_review(
                                 claim=claim,
                                 status=status,
                                 user=request.user,

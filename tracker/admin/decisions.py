@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
-from .. import services
 from ..models import ArticleInitiative, ArticleTopic, EntitySuggestion, Link, Mention
-from ..suggestions import (
+from ..services import links
+from ..services.suggestions import (
     entity_suggestion_accept,
     entity_suggestion_reject,
     entity_suggestions_enrich,
@@ -18,9 +18,9 @@ from ..suggestions import (
 
 # Each kind of link is decided by its own service (which tells the pages that show it).
 _LINK_DECIDERS: dict[type[Link], Callable[..., Link]] = {
-    ArticleInitiative: lambda link, **kw: services.article_initiative_decide(link=link, **kw),
-    Mention: lambda link, **kw: services.mention_decide(mention=link, **kw),
-    ArticleTopic: lambda link, **kw: services.article_topic_decide(link=link, **kw),
+    ArticleInitiative: lambda link, **kw: links.article_initiative_decide(link=link, **kw),
+    Mention: lambda link, **kw: links.mention_decide(mention=link, **kw),
+    ArticleTopic: lambda link, **kw: links.article_topic_decide(link=link, **kw),
 }
 
 

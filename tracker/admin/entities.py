@@ -7,8 +7,8 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from .. import services
 from ..models import Entity, EntityAlias, EntityMerge, Mention
+from ..services import merges
 from .base import HistoryAdmin, ReadOnlyAdmin
 
 
@@ -40,12 +40,12 @@ class EntityAdmin(HistoryAdmin):
 
     # Deleting leaves a tombstone (services.entity_delete) that partners sync.
     def delete_model(self, request, obj):
-        services.entity_delete(entity=obj, user=request.user)
+        merges.entity_delete(entity=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for entity in queryset:
-                services.entity_delete(entity=entity, user=request.user)
+                merges.entity_delete(entity=entity, user=request.user)
 
     @admin.action(description="Merge into another entity…", permissions=["change", "delete"])
     def merge_into(self, request, queryset):
@@ -60,7 +60,7 @@ class EntityAdmin(HistoryAdmin):
             else:
                 with transaction.atomic():
                     for source in sources:
-                        services.entity_merge(source=source, into=into, user=request.user)
+                        merges.entity_merge(source=source, into=into, user=request.user)
                 self.message_user(request, f"Merged {len(sources)} entit(ies) into {into}.",
                                   messages.SUCCESS)  # fmt: skip
                 return None

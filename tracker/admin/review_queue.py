@@ -10,8 +10,9 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from .. import review, services
+from .. import review
 from ..models import ArticleInitiative, Entity, EntitySuggestion, Initiative, Link, Mention
+from ..services import links
 from .decisions import links_decide, suggestions_decide
 
 
@@ -159,11 +160,9 @@ def _decide_suggestions(model_admin, request: HttpRequest) -> None:
 def _add_link(model_admin, request: HttpRequest, *, article, initiative, entity) -> None:
     with transaction.atomic():
         if initiative:
-            services.article_initiative_add(
-                article=article, initiative=initiative, user=request.user
-            )
+            links.article_initiative_add(article=article, initiative=initiative, user=request.user)
         if entity:
-            services.mention_add(article=article, entity=entity, user=request.user)
+            links.mention_add(article=article, entity=entity, user=request.user)
     added = " and ".join(str(t) for t in (initiative, entity) if t)
     model_admin.message_user(request, f"Linked “{article}” to {added}.", messages.SUCCESS)
 

@@ -1,7 +1,7 @@
 """Reference data: the entities, initiatives and topics the seed feed discusses.
 
 Facts and figures come from the seed posts; every description is written afresh. Loaded by
-``python manage.py load_reference`` (``services.reference_load``), which is idempotent.
+``python manage.py load_reference`` (``services.reference.reference_load``), which is idempotent.
 
 Format, one JSON file per kind:
 

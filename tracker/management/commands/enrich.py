@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from articles.models import Article
-from tracker import selectors, services
+from tracker import selectors
 from tracker.lexicon import lexicon_version
+from tracker.services.enrichment import EnrichmentResult, articles_enrich
 
 
 class Command(BaseCommand):
@@ -28,12 +29,12 @@ class Command(BaseCommand):
         else:
             articles = selectors.articles_to_enrich(lexicon_version=lexicon_version())
         ids = list(articles.order_by("pk").values_list("pk", flat=True))
-        totals = services.EnrichmentResult()
+        totals = EnrichmentResult()
         started = time.perf_counter()
         with tqdm(total=len(ids), unit="article", file=sys.stderr, disable=not ids) as bar:
             for start in range(0, len(ids), batch_size):
                 batch = ids[start : start + batch_size]
-                result = services.articles_enrich(article_ids=batch, force=everything)
+                result = articles_enrich(article_ids=batch, force=everything)
                 for name, value in vars(result).items():
                     setattr(totals, name, getattr(totals, name) + value)
                 bar.update(len(batch))

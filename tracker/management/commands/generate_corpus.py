@@ -4,7 +4,8 @@ from tqdm import tqdm
 from tracker.corpus import corpus_article_ids, corpus_generate
 from tracker.models import Initiative
 from tracker.reference import read_reference
-from tracker.services import articles_enrich, reference_load
+from tracker.services.enrichment import articles_enrich
+from tracker.services.reference import reference_load
 
 ENRICH_CHUNK = 500
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from tracker import services
 from tracker.reference import DIRECTORY, read_reference
+from tracker.services.reference import reference_load
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, **options):
-        result = services.reference_load(data=read_reference(path))
+        result = reference_load(data=read_reference(path))
         for skipped in result.skipped:
             self.stderr.write(f"skipped: {skipped}")
         for kept in result.kept:

@@ -1,6 +1,6 @@
 """Suggested new entities: recorded during enrichment, then accepted or rejected by an editor.
 
-``entity_suggestions_record`` is called by ``services.articles_enrich`` inside its transaction
+``entity_suggestions_record`` is called by ``enrichment.articles_enrich`` inside its transaction
 with the articles it enriched; it is idempotent (enriching twice records nothing new) and keeps
 each article's sightings in line with its current text. A name an editor rejected or accepted
 is never suggested again, and a name the lexicon knows never is.
@@ -16,9 +16,9 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import discovery
-from .extraction import ArticleText, Lexicon
-from .models import Entity, EntityAlias, EntitySighting, EntitySuggestion, InitiativeAlias
+from .. import discovery
+from ..extraction import ArticleText, Lexicon
+from ..models import Entity, EntityAlias, EntitySighting, EntitySuggestion, InitiativeAlias
 
 PENDING, ACCEPTED, REJECTED = (
     EntitySuggestion.State.PENDING.value,
@@ -182,7 +182,7 @@ def entity_suggestion_accept(
 def entity_suggestions_enrich(*, suggestions: Iterable[EntitySuggestion]) -> None:
     """Enrich, once, the articles accepted suggestions were seen in, so their new entities'
     mentions appear (each new entity changed the lexicon's version)."""
-    from .services import articles_enrich  # services calls this module: import when used
+    from .enrichment import articles_enrich  # enrichment calls this module: import when used
 
     article_ids = EntitySighting.objects.filter(
         suggestion__in=[s.pk for s in suggestions]
