@@ -1,7 +1,8 @@
 """Names in an article that no entity or initiative goes by yet: candidates for new entities.
 
 No database: ``discover`` takes a text and the compiled lexicon's matcher (to leave out every
-name already known) and returns candidates; ``tracker.services.suggestions`` records them for editors.
+name already known) and returns candidates; ``tracker.services.suggestions`` records them for
+editors.
 
 One compiled regular expression finds three shapes of name in a single pass over the text:
 

@@ -1,7 +1,8 @@
 """What one article says, found without touching the database: links, claims, topic hits.
 
 ``extract`` takes the article's text and a ``Lexicon`` (the names, patterns and topic rules,
-compiled) and returns findings; ``services.enrichment.articles_enrich`` reconciles them with what is stored.
+compiled) and returns findings; ``services.enrichment.articles_enrich`` reconciles them with
+what is stored.
 """
 
 import bisect
