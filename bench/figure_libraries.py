@@ -1,6 +1,6 @@
 """price-parser and quantulum3 against our ``parse_figures`` on the project's figure sentences
 (docs/decisions.md, "Our own figure parser"). Neither library is a dependency: run it with a
-scratch virtualenv's Python, this tree on the path for ``tracker.claims``:
+scratch virtualenv's Python, this tree on the path for ``tracker.figures``:
 
     python3 -m venv /tmp/figlibs && /tmp/figlibs/bin/pip install price-parser quantulum3
     /tmp/figlibs/bin/python bench/figure_libraries.py
@@ -10,14 +10,14 @@ import sys
 import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tracker.claims needs no Django
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tracker.figures needs no Django
 # quantulum3 warns at import that its optional classifier is not installed.
 warnings.filterwarnings("ignore", module="quantulum3")
 
 from price_parser import Price  # noqa: E402
 from quantulum3 import parser as quantulum  # noqa: E402
 
-from tracker.claims import parse_figures  # noqa: E402
+from tracker.figures import parse_figures  # noqa: E402
 
 SENTENCES = [
     "EXIM approved a $10 billion loan for Project Vault.",

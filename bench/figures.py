@@ -1,4 +1,4 @@
-"""Figure reading benchmark: this tree's ``tracker/claims.py`` against another revision's.
+"""Figure reading benchmark: this tree's ``tracker/figures.py`` against another revision's.
 
     .venv/bin/python bench/figures.py [--against main]
 
@@ -31,15 +31,17 @@ FEED = SHARED / "feeds/rareearthexchanges-clean-energy.xml"
 
 
 def module_at(revision: str):
-    source = subprocess.run(
-        ["git", "show", f"{revision}:tracker/claims.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("claims_then", None))
-    exec(compile(source, f"{revision}:tracker/claims.py", "exec"), module.__dict__)  # noqa: S102
+    # The module was tracker/claims.py until issue 16 renamed it for what it reads.
+    for path in ("tracker/figures.py", "tracker/claims.py"):
+        shown = subprocess.run(
+            ["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, text=True
+        )
+        if shown.returncode == 0:
+            break
+    else:
+        raise SystemExit(f"{revision} has neither tracker/figures.py nor tracker/claims.py")
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("figures_then", None))
+    exec(compile(shown.stdout, f"{revision}:{path}", "exec"), module.__dict__)  # noqa: S102
     return module
 
 
@@ -63,7 +65,7 @@ def main() -> None:
     args = parser.parse_args()
 
     texts = seed_texts()
-    from tracker import claims as now
+    from tracker import figures as now
     from tracker.matching import NUMBER, Matcher, Term
 
     then = module_at(args.against)

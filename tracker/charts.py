@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .claims import comparable
 from .conflicts import Measure, measure_of
+from .figures import comparable
 from .selectors import CHART_WEEKS, WeekCount
 
 WIDTH, HEIGHT = 360, 170

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .claims import comparable
+from .figures import comparable
 
 VERIFIED, FALSE = "verified", "false"  # Claim.Status values: a verdict settles or drops a value
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from . import claims
+from . import figures
 from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCounter, Matcher
 from .patterns import PatternSet
 
@@ -104,12 +104,12 @@ class ClaimFinding:
     sentence: str
     location: str
     position: int
-    figure: claims.Figure | None
+    figure: figures.Figure | None
     subject: tuple[str, int] | None  # (ENTITY or INITIATIVE, pk)
     entity_ids: frozenset[int]
     initiative_ids: frozenset[int]
     is_attributed: bool
-    context: claims.FigureContext | None = None
+    context: figures.FigureContext | None = None
     fact: Fact | None = None
 
 
@@ -135,7 +135,7 @@ def extract(lexicon: Lexicon, article: ArticleText) -> Extraction:
                 number_words.append((hit.start, hit.end))
                 continue
             if term.kind == CUE:
-                if claims.is_attribution_cue(text, hit.start, hit.end):
+                if figures.is_attribution_cue(text, hit.start, hit.end):
                     cues.append(hit.start)
                 continue
             if term.kind == KEYWORD:
@@ -259,16 +259,16 @@ def _claims(
     number_words: list[tuple[int, int]],
     cues: list[int],
 ) -> list[ClaimFinding]:
-    starts = claims.sentence_starts(text)
-    by_sentence: dict[tuple[int, int], list[claims.Figure]] = {}
-    for figure in claims.parse_figures(text, number_words):
+    starts = figures.sentence_starts(text)
+    by_sentence: dict[tuple[int, int], list[figures.Figure]] = {}
+    for figure in figures.parse_figures(text, number_words):
         if not _inside(figure.start, skipped_spans):
-            by_sentence.setdefault(claims.sentence_at(text, starts, figure.start), []).append(
+            by_sentence.setdefault(figures.sentence_at(text, starts, figure.start), []).append(
                 figure
             )
     for position in cues:
         if not _inside(position, skipped_spans):
-            start, end = claims.sentence_at(text, starts, position)
+            start, end = figures.sentence_at(text, starts, position)
             # Without a figure, only a full sentence makes a claim, not a heading ("The Claims").
             if _full_sentence(text, start, end):
                 by_sentence.setdefault((start, end), [])
@@ -277,7 +277,7 @@ def _claims(
     cues.sort()
     found: list[ClaimFinding] = []
     seen: set[str] = set()
-    for (start, end), figures in sorted(by_sentence.items()):
+    for (start, end), stated in sorted(by_sentence.items()):
         sentence = text[start:end]
         inside = named[bisect.bisect_left(hit_starts, start) : bisect.bisect_left(hit_starts, end)]
         entities, initiatives = set(), set()
@@ -290,9 +290,9 @@ def _claims(
         entity_ids, initiative_ids = frozenset(entities), frozenset(initiatives)
         location = HIGHLIGHT if _inside(start, highlight_spans) else BODY
         attributed = bisect.bisect_left(cues, start) < bisect.bisect_left(cues, end)
-        clause_starts = [start + offset for offset in claims.clause_starts(sentence)]
+        clause_starts = [start + offset for offset in figures.clause_starts(sentence)]
         key = None  # the sentence's sentence_key, worked out once for all its figures
-        for figure in figures or [None]:
+        for figure in stated or [None]:
             subject = context = None
             if figure is not None:
                 subject = next(
@@ -300,10 +300,10 @@ def _claims(
                 ) or _subject(lexicon, figure, inside, clause_starts, end)
                 index = bisect.bisect_right(clause_starts, figure.start) - 1
                 clause_end = clause_starts[index + 1] if index + 1 < len(clause_starts) else end
-                context = claims.describe(text, figure, clause_starts[index], clause_end)
+                context = figures.describe(text, figure, clause_starts[index], clause_end)
             fact = _fact(figure, context)
             if key is None and (fact is None or not (subject and fact.measure)):
-                key = claims.sentence_key(sentence)
+                key = figures.sentence_key(sentence)
             fingerprint = claim_fingerprint(subject, fact, sentence, key=key)
             if fingerprint in seen:
                 continue
@@ -328,7 +328,7 @@ def _claims(
 
 def _subject(
     lexicon: Lexicon,
-    figure: claims.Figure,
+    figure: figures.Figure,
     hits: list[Hit],
     clause_starts: list[int],
     sentence_end: int,
@@ -362,11 +362,11 @@ def _number(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
-def _fact(figure: claims.Figure | None, context: claims.FigureContext | None) -> Fact | None:
+def _fact(figure: figures.Figure | None, context: figures.FigureContext | None) -> Fact | None:
     if figure is None:
         return None
     measure = context.measure if context is not None else ""
-    if not measure and figure.unit == claims.COUNT:
+    if not measure and figure.unit == figures.COUNT:
         measure = figure.counted
     period = context.period if context is not None else ""
     outlook = context.outlook if context is not None else ""
@@ -396,7 +396,7 @@ def claim_fingerprint(
     same claim.
     """
     if fact is None or not (subject and fact.measure):
-        sentence_owner = f"s|{claims.sentence_key(sentence) if key is None else key}"
+        sentence_owner = f"s|{figures.sentence_key(sentence) if key is None else key}"
     if fact is None:
         key = sentence_owner
     else:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from articles.forms import IN_RANGE, SearchForm
 from articles.models import Feed
 
-from . import claims as claim_facts
+from . import figures as claim_facts
 from .models import Claim, Entity, Initiative, Link, Topic
 
 

@@ -11,8 +11,8 @@ import threading
 
 from django.db import connection
 
-from .claims import ATTRIBUTION_CUES, WORD_NUMBERS
 from .extraction import EXTRACTOR_VERSION, Lexicon, TopicRule
+from .figures import ATTRIBUTION_CUES, WORD_NUMBERS
 from .matching import (
     CUE,
     ENTITY,

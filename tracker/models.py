@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import annotated_outlet
 
-from . import claims
+from . import figures
 from .querysets import (
     AliasQuerySet,
     ClaimAppearanceQuerySet,
@@ -350,7 +350,7 @@ class InitiativeFact(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="facts")
     label = models.CharField(max_length=200)
     value = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
-    unit = models.CharField(max_length=10, choices=claims.UNIT_CHOICES, blank=True)
+    unit = models.CharField(max_length=10, choices=figures.UNIT_CHOICES, blank=True)
     note = models.TextField(blank=True)
     as_of = models.DateField(null=True, blank=True)
     source_url = models.URLField(max_length=2000, blank=True)
@@ -572,7 +572,7 @@ class Claim(models.Model):
     )
     value = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
     value_max = models.DecimalField(max_digits=30, decimal_places=6, null=True, blank=True)
-    unit = models.CharField(max_length=10, choices=claims.UNIT_CHOICES, blank=True)
+    unit = models.CharField(max_length=10, choices=figures.UNIT_CHOICES, blank=True)
     per = models.CharField(
         max_length=10, blank=True, help_text="The denominator of a rate or price (kg in USD/kg)."
     )
@@ -690,7 +690,7 @@ class Claim(models.Model):
 
     @property
     def unit_label(self) -> str:
-        return claims.unit_label(self.unit, self.per) if self.unit else ""
+        return figures.unit_label(self.unit, self.per) if self.unit else ""
 
     @property
     def fact(self) -> str:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.claims import (
+from tracker.figures import (
     clause_starts,
     comparable,
     is_attributed,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.claims import (
+from tracker.figures import (
     WORD_NUMBERS,
     Figure,
     clause_starts,

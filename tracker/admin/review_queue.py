@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from .. import review
+from .. import review_queue as review
 from ..models import ArticleInitiative, Entity, EntitySuggestion, Initiative, Link, Mention
 from ..services import links
 from .decisions import links_decide, suggestions_decide

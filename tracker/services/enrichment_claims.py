@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 
-from .. import claims
+from .. import figures
 from ..extraction import ClaimFinding, Extraction
 from ..matching import ENTITY, INITIATIVE
 from ..models import Claim, ClaimAppearance, ClaimDeletion
@@ -265,7 +265,7 @@ def _successors(
     stated: dict[tuple, list[tuple[int, ClaimFinding]]] = {}
     for (claim_id, article_id), finding in wanted.items():
         stated.setdefault((article_id, finding.position), []).append((claim_id, finding))
-        key = (article_id, claims.sentence_key(finding.sentence))
+        key = (article_id, figures.sentence_key(finding.sentence))
         stated.setdefault(key, []).append((claim_id, finding))
     gone = ClaimAppearance.objects.filter(
         pk__in=[pk for (claim_id, _), pk in stale.items() if claim_id in reviewed]
@@ -274,7 +274,7 @@ def _successors(
     for claim_id, article_id, position, sentence in gone:
         here = [
             *stated.get((article_id, position), ()),
-            *stated.get((article_id, claims.sentence_key(sentence)), ()),
+            *stated.get((article_id, figures.sentence_key(sentence)), ()),
         ]
         for new_id, finding in here:
             if new_id != claim_id and _same_figure(finding, reviewed[claim_id]):
