@@ -33,7 +33,7 @@ from reex.fetching import FetchError, fetch_url
 from .models import Article, ArticleFeed, Feed, FeedFetch, publisher_key
 from .parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from .safety import UnsafeDocument
-from .signals import articles_changed
+from .signals import WrittenArticle, articles_changed, articles_written
 from .stories import stories_assign
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,10 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     changed_ids: tuple[int, ...] = ()  # created or with new content: what enrichment must see
+    # The same articles as written, in memory (the edited ones with their stored fields too), and
+    # which of them are new: what the ingest's transaction hands on without reading them back.
+    changed: tuple[Article, ...] = ()
+    created_ids: frozenset[int] = frozenset()
     collided_ids: tuple[int, ...] = ()  # other publishers' articles an entry matched, untouched
 
 
@@ -217,6 +221,8 @@ def _ingest_document(
     now = timezone.now()
     with transaction.atomic():
         counts = articles_upsert(feed=feed, entries=parsed.entries, now=now)
+        _articles_group(articles=counts.changed)
+        handled, unhandled_note = _articles_written_send(counts)
         feed.title = feed.title or parsed.title[:500]
         feed.site_url = feed.site_url or parsed.site_url[:2000]
         feed.body_hash = body_hash
@@ -232,6 +238,7 @@ def _ingest_document(
                     _bozo_note(parsed.bozo_reason),
                     _dropped_note(parsed),
                     _collision_note(counts.collided_ids),
+                    unhandled_note,
                 )
                 if m
             ),
@@ -242,23 +249,70 @@ def _ingest_document(
             entries_collided=len(counts.collided_ids),
             **log,
         )
-        if counts.changed_ids:
-            ids = list(counts.changed_ids)
-            transaction.on_commit(lambda: _articles_group(article_ids=ids))
+        ids = [pk for pk in counts.changed_ids if pk not in handled]
+        if ids and not unhandled_note:
             transaction.on_commit(lambda: articles_changed.send(sender=Article, article_ids=ids))
     return fetch
 
 
-def _articles_group(*, article_ids: list[int]) -> None:
-    """Group new and changed articles into stories (articles.stories), after the ingest has
-    committed. A failure is logged, never the fetch's: the articles are stored either way, and
-    the next ingest or ``group_stories`` groups them."""
+def _articles_group(*, articles: tuple[Article, ...]) -> None:
+    """Group new and changed articles into stories (articles.stories) in the ingest's
+    transaction, from the articles as written. A failure is logged, never the fetch's: its
+    writes go back to a save point, the articles are stored either way, and the next ingest or
+    ``group_stories`` groups them."""
+    if not articles:
+        return
     try:
-        stories_assign(article_ids=article_ids)
+        with transaction.atomic():
+            stories_assign(articles=articles)
     except DB_UNREACHABLE:
         raise
     except Exception:
-        logger.exception("grouping %d articles into stories failed", len(article_ids))
+        logger.exception("grouping %d articles into stories failed", len(articles))
+
+
+def _articles_written_send(counts: UpsertCounts) -> tuple[set[int], str]:
+    """Offer the new and edited articles to the layers above inside the ingest's transaction
+    (``signals.articles_written``); returns the ids they took care of, and a note for the fetch
+    log if one of them failed.
+
+    A receiver that fails does not cost the fetch its articles (a broken step after parsing must
+    not keep a feed's posts out, nor pause the feed): its writes go back to a save point, the
+    failure is logged and named in the fetch log, and the articles are stored. They are not
+    handed on again after commit: a receiver working in-process that failed on them would fail
+    again in the same process; they wait, unprocessed, for the layer's own catch-up (the
+    tracker's ``manage.py enrich``).
+    """
+    if not counts.changed:
+        return set(), ""
+    written = [
+        WrittenArticle(
+            id=article.pk,
+            title=article.title,
+            content_text=article.content_text,
+            highlights=tuple(article.highlights or ()),
+            disclosure=article.disclosure,
+            is_state_media=article.is_state_media,
+            content_hash=article.content_hash,
+            created=article.pk in counts.created_ids,
+        )
+        for article in counts.changed
+    ]
+    try:
+        with transaction.atomic():
+            responses = articles_written.send(sender=Article, articles=written)
+    except (*DB_UNREACHABLE, SoftTimeLimitExceeded):
+        raise
+    except Exception as exc:
+        logger.exception("processing %d new or edited articles failed", len(written))
+        return set(), (
+            f"processing the {len(written)} new or edited articles failed "
+            f"({type(exc).__name__}: {exc}, in {_where(exc)}): they are stored, unprocessed"
+        )
+    handled: set[int] = set()
+    for _, ids in responses:
+        handled.update(ids or ())
+    return handled, ""
 
 
 def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) -> UpsertCounts:
@@ -270,7 +324,8 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
     feed's categories for it.
     """
     counts = UpsertCounts()
-    changed: list[int] = []
+    changed: list[Article] = []
+    created_ids: set[int] = set()
     collided: list[int] = []
     key = feed.publisher_key
     for start in range(0, len(entries), BATCH_SIZE):
@@ -290,7 +345,7 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
                 diff = _changed_fields(article, entry)
                 if diff:
                     if "content_hash" in diff:
-                        changed.append(article.pk)
+                        changed.append(article)
                     _assign(article, {name: getattr(entry, name) for name in diff})
                     article.updated_at = now
                     update_fields.update(diff, {"updated_at"})
@@ -299,13 +354,16 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
                     counts.unchanged += 1
             linked.append((article, entry.categories))
         created = _create_articles(to_create)
-        changed.extend(a.pk for a in created)
+        changed.extend(created)
+        created_ids.update(a.pk for a in created)
         if to_update:
             Article.objects.bulk_update(to_update, sorted(update_fields), batch_size=BATCH_SIZE)
         counts.created += len(to_create)
         counts.updated += len(to_update)
         _link_to_feed(feed, linked, now)
-    counts.changed_ids = tuple(changed)
+    counts.changed = tuple(changed)
+    counts.changed_ids = tuple(a.pk for a in changed)
+    counts.created_ids = frozenset(created_ids)
     counts.collided_ids = tuple(collided)
     return counts
 

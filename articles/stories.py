@@ -21,6 +21,7 @@ never moved. Editors split and merge stories through ``story_split`` and ``stori
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -102,9 +103,14 @@ def _moment(article: Article):
     return article.published_at or article.first_seen_at
 
 
-def stories_assign(*, article_ids: list[int] | tuple[int, ...]) -> int:
+def stories_assign(
+    *, article_ids: list[int] | tuple[int, ...] = (), articles: Iterable[Article] = ()
+) -> int:
     """Put each of these articles that has no story into the story of its most similar
     neighbour (creating the story if the neighbour had none); returns how many joined one.
+
+    The articles are named by id (read here), or given as ``articles``: the ingest passes
+    those it has just written, as it holds them, so they are not read back.
 
     Safe to run again and concurrently with ingest: an article with a story, or placed by an
     editor, is left alone, and every write is conditional on the row still having no story.
@@ -112,29 +118,38 @@ def stories_assign(*, article_ids: list[int] | tuple[int, ...]) -> int:
     most ``CANDIDATES_PER_RUN``, newest first, with the first ``TEXT_CHARS`` of their bodies),
     and each signature is computed once.
     """
-    pending = list(
-        _with_text(Article.objects.published())
-        .filter(pk__in=list(article_ids), story__isnull=True, story_pinned=False)
-        .only(*_FIELDS)
-    )
+    pending = [
+        article
+        for article in articles
+        if not article.is_hidden and article.story_id is None and not article.story_pinned
+    ]
+    for article in pending:
+        article.text_head = article.content_text[:TEXT_CHARS]  # as _with_text reads it
+    if article_ids:
+        pending += list(
+            _with_text(Article.objects.published())
+            .filter(pk__in=list(article_ids), story__isnull=True, story_pinned=False)
+            .only(*_FIELDS)
+        )
     if not pending:
         return 0
     earliest = min(_moment(a) for a in pending) - WINDOW
     latest = max(_moment(a) for a in pending) + WINDOW
-    neighbours = list(
+    # The batch's own articles are its neighbours too: as held, not read again.
+    neighbours = [a for a in pending if earliest <= _moment(a) <= latest]
+    neighbours += list(
         _with_text(Article.objects.published())
         .filter(
             Q(published_at__range=(earliest, latest))
             | Q(published_at__isnull=True, first_seen_at__range=(earliest, latest))
         )
+        .exclude(pk__in=[a.pk for a in pending])
         .only(*_FIELDS)
         .order_by("-first_seen_at", "-id")[: min(CANDIDATES * len(pending), CANDIDATES_PER_RUN)]
     )
-    signatures = {a.pk: _signature_of(a) for a in [*pending, *neighbours]}
-    by_id = {a.pk: a for a in neighbours}
+    signatures = {a.pk: _signature_of(a) for a in neighbours}
     joined = 0
     for article in sorted(pending, key=lambda a: (_moment(a), a.pk)):
-        article = by_id.get(article.pk, article)  # one object per row: story ids stay in step
         best = _best_neighbour(article, neighbours, signatures)
         if best is not None and _join(article, best):
             joined += 1
@@ -167,14 +182,17 @@ def _best_neighbour(article: Article, neighbours: list[Article], signatures) -> 
 
 
 def _join(article: Article, best: Article) -> bool:
-    with transaction.atomic():
+    # No save point of its own inside a caller's transaction (the ingest's): a failure there
+    # fails the caller's block, which has one.
+    with transaction.atomic(savepoint=False):
         if best.story_id is None:
             first = min((article, best), key=lambda a: (_moment(a), a.pk))
             story = Story.objects.create(title=first.title[:1000])
-            Article.objects.filter(pk=best.pk, story__isnull=True).update(story=story)
-            # Another run may have given it a story meanwhile: join that one instead.
-            best.story_id = Article.objects.values_list("story_id", flat=True).get(pk=best.pk)
-            if best.story_id != story.pk:
+            if Article.objects.filter(pk=best.pk, story__isnull=True).update(story=story):
+                best.story_id = story.pk
+            else:
+                # Another run gave it a story meanwhile: join that one instead.
+                best.story_id = Article.objects.values_list("story_id", flat=True).get(pk=best.pk)
                 story.delete()
         updated = Article.objects.filter(pk=article.pk, story__isnull=True).update(
             story_id=best.story_id

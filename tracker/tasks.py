@@ -1,7 +1,10 @@
-"""Celery tasks of the tracker: thin wrappers that take primary keys and call services."""
+"""Celery tasks of the tracker: thin wrappers that take primary keys and call services, and the
+receivers through which ingest hands them new and edited articles (connected in
+``TrackerConfig.ready``)."""
 
 from celery import shared_task
 
+from articles.signals import WrittenArticle
 from reex.celery import DB_TASK_OPTIONS
 
 from .services.enrichment import articles_enrich
@@ -16,8 +19,25 @@ def enrich_articles(self, article_ids: list[int]) -> int:
     return articles_enrich(article_ids=article_ids).articles
 
 
+def enrichment_in_transaction(sender, *, articles: list[WrittenArticle], **kwargs) -> list[int]:
+    """Receives ``articles.signals.articles_written``, inside the ingest's transaction.
+
+    In-process (Celery eager: the embedded default, ``bin/demo``) the articles are enriched
+    right here, from the data the ingest holds: the fetch commits once, and nothing it wrote is
+    read back. Returns their ids, so ``articles_changed`` does not enqueue them again.
+
+    With a worker, nothing: enrichment is a task of its own, enqueued once the ingest has
+    committed (``enrichment_enqueue``), so a fetch never waits for it nor rolls back with it.
+    """
+    if not enrich_articles.app.conf.task_always_eager:
+        return []
+    for start in range(0, len(articles), ENRICH_CHUNK):  # the chunks a worker would get
+        articles_enrich(articles=articles[start : start + ENRICH_CHUNK])
+    return [article.id for article in articles]
+
+
 def enrichment_enqueue(sender, *, article_ids: list[int], **kwargs) -> None:
-    """Receives ``articles.signals.articles_changed`` (connected in ``TrackerConfig.ready``):
-    new or edited articles go to the extraction, in chunks."""
+    """Receives ``articles.signals.articles_changed`` (after the ingest's commit): new or edited
+    articles ``enrichment_in_transaction`` did not enrich go to the extraction, in chunks."""
     for start in range(0, len(article_ids), ENRICH_CHUNK):
         enrich_articles.delay(article_ids[start : start + ENRICH_CHUNK])

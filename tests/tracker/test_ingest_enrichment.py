@@ -1,6 +1,7 @@
-"""Ingest hands new and edited articles to the tracker's extraction through
+"""With a worker, ingest hands new and edited articles to the tracker's extraction through
 ``articles.signals.articles_changed``, once it has committed: articles never import the tracker
-(docs/architecture.md)."""
+(docs/architecture.md). In-process, they are enriched inside the ingest's transaction:
+``test_ingest_in_process.py``."""
 
 import pytest
 
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def enqueued(monkeypatch) -> list[list[int]]:
+    """A worker's ingest (Celery not eager): the extraction tasks it sends, by chunk."""
+    monkeypatch.setitem(tasks.enrich_articles.app.conf, "task_always_eager", False)
     chunks: list[list[int]] = []
     monkeypatch.setattr(tasks.enrich_articles, "delay", chunks.append)
     return chunks

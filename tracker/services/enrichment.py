@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.signals import WrittenArticle
 
 from .. import extraction
 from ..extraction import ArticleText, Extraction, LinkFinding
@@ -44,56 +45,87 @@ class EnrichmentResult:
     verdicts_carried: int = 0
 
 
-def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> EnrichmentResult:
+def articles_enrich(
+    *,
+    article_ids: Iterable[int] = (),
+    articles: Iterable[WrittenArticle] = (),
+    force: bool = False,
+) -> EnrichmentResult:
     """Link the articles to the entities, initiatives and topics they mention, and record their
     claims.
+
+    The articles are named by id (``article_ids``: read here), or given as the ingest wrote
+    them (``articles``: not read back; for those it created, nothing that refers to them is
+    read either, since nothing can yet). The in-process ingest passes them inside its
+    transaction (``tracker.tasks.enrichment_in_transaction``).
 
     An article already enriched from the same content with the same lexicon is skipped unless
     ``force``; enriching it again anyway writes nothing, because only differences are written.
     """
-    ids = sorted(set(article_ids))
+    given = {article.id: article for article in articles}
+    ids = sorted(set(article_ids) - set(given))
     result = EnrichmentResult()
-    if not ids:
+    if not ids and not given:
         return result
     lexicon = current_lexicon()
-    previous = {
-        pk: (content_hash, version)
-        for pk, content_hash, version in ArticleEnrichment.objects.filter(
-            article_id__in=ids
-        ).values_list("article_id", "content_hash", "lexicon_version")
-    }
-    rows = Article.objects.filter(pk__in=ids).values_list(
-        "id", "title", "content_text", "highlights", "disclosure", "is_state_media", "content_hash"
+    sources = list(given.values())
+    if ids:
+        rows = Article.objects.filter(pk__in=ids).values_list(
+            "id", "title", "content_text", "highlights", "disclosure", "is_state_media",
+            "content_hash",
+        )  # fmt: skip
+        sources += [
+            WrittenArticle(
+                pk, title, text, tuple(highlights or ()), disclosure, media, hash_, False
+            )
+            for pk, title, text, highlights, disclosure, media, hash_ in rows
+        ]
+    new_ids = {article.id for article in sources if article.created}
+    stored_ids = sorted({article.id for article in sources} - new_ids)
+    previous = (
+        {
+            pk: (content_hash, version)
+            for pk, content_hash, version in ArticleEnrichment.objects.filter(
+                article_id__in=stored_ids
+            ).values_list("article_id", "content_hash", "lexicon_version")
+        }
+        if stored_ids
+        else {}
     )
     extractions: list[Extraction] = []
     texts: list[ArticleText] = []
     hashes: dict[int, str] = {}
     state_media: set[int] = set()
     relink: set[int] = set()  # articles whose claims' links to names must be rechecked
-    for pk, title, text, highlights, disclosure, is_state_media, content_hash in rows:
+    for source in sorted(sources, key=lambda a: a.id):
+        pk = source.id
         hash_before, version_before = previous.get(pk, ("", ""))
-        if not force and (hash_before, version_before) == (content_hash, lexicon.version):
+        if not force and (hash_before, version_before) == (source.content_hash, lexicon.version):
             continue
         if force or version_before != lexicon.version:
             relink.add(pk)
-        article = ArticleText(pk, title, text, tuple(highlights or ()), disclosure)
+        article = ArticleText(
+            pk, source.title, source.content_text, source.highlights, source.disclosure
+        )
         extractions.append(extraction.extract(lexicon, article))
         texts.append(article)
-        hashes[pk] = content_hash
-        if is_state_media:
+        hashes[pk] = source.content_hash
+        if source.is_state_media:
             state_media.add(pk)
     ids = sorted(hashes)
     result.articles = len(ids)
     if not ids:
         return result
+    stored_ids = [pk for pk in ids if pk not in new_ids]  # what may have rows referring to it
 
     now = timezone.now()
-    with transaction.atomic():
+    # No save point of its own inside a caller's transaction (the ingest's has one around it).
+    with transaction.atomic(savepoint=False):
         entities, _ = _reconcile_links(
             Mention,
             "entity_id",
             {(e.article_id, pk): f for e in extractions for pk, f in e.entities.items()},
-            ids,
+            stored_ids,
             now,
             result,
             extra=("occurrences",),
@@ -102,7 +134,7 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
             ArticleInitiative,
             "initiative_id",
             {(e.article_id, pk): f for e in extractions for pk, f in e.initiatives.items()},
-            ids,
+            stored_ids,
             now,
             result,
             extra=("basis",),
@@ -116,12 +148,14 @@ def articles_enrich(*, article_ids: Iterable[int], force: bool = False) -> Enric
                 initiative_ids=initiatives.get(found.article_id, set()),
             )
             topics.update(((found.article_id, pk), f) for pk, f in assigned.items())
-        _, recount = _reconcile_links(ArticleTopic, "topic_id", topics, ids, now, result)
+        _, recount = _reconcile_links(ArticleTopic, "topic_id", topics, stored_ids, now, result)
         # Names no entity goes by yet, for editors to accept or reject.
-        suggestions.entity_suggestions_record(articles=texts, lexicon=lexicon, now=now)
+        suggestions.entity_suggestions_record(
+            articles=texts, lexicon=lexicon, now=now, stored_ids=stored_ids
+        )
         claimed = reconcile_claims(
             extractions=extractions,
-            article_ids=ids,
+            stored_ids=stored_ids,
             state_media=state_media,
             relink=relink,
             now=now,
@@ -163,22 +197,29 @@ def _reconcile_links(
     model: type[Link],
     target: str,
     found: dict[LinkKey, LinkFinding],
-    article_ids: list[int],
+    stored_ids: list[int],
     now,
     result: EnrichmentResult,
     extra: tuple[str, ...] = (),
 ) -> tuple[dict[int, set[int]], set[int]]:
     """Bring the machine's undecided links in line with ``found``; return, per article, the
     targets it ends up linked to (rejected links excluded, editors' links included), and the
-    targets that gained or lost links."""
+    targets that gained or lost links.
+
+    ``stored_ids``: the articles that may have links stored (not those created by this
+    ingest), read to compare with."""
     fields = ("matched_text", "confidence", *extra)
     stamp = connection.ops.adapt_datetimefield_value(now)
-    existing = {
-        (article_id, target_id): StoredLink(pk, origin, state, tuple(values))
-        for pk, article_id, target_id, origin, state, *values in model.objects.filter(
-            article_id__in=article_ids
-        ).values_list("id", "article_id", target, "origin", "state", *fields)
-    }
+    existing = (
+        {
+            (article_id, target_id): StoredLink(pk, origin, state, tuple(values))
+            for pk, article_id, target_id, origin, state, *values in model.objects.filter(
+                article_id__in=stored_ids
+            ).values_list("id", "article_id", target, "origin", "state", *fields)
+        }
+        if stored_ids
+        else {}
+    )
     to_create, to_update = [], []
     for key, finding in found.items():
         wanted = {name: getattr(finding, name) for name in fields}

@@ -72,12 +72,15 @@ class NewAppearance(NamedTuple):
 def reconcile_claims(
     *,
     extractions: list[Extraction],
-    article_ids: list[int],
+    stored_ids: list[int],
     state_media: set[int],
     relink: set[int],
     now,
 ) -> ClaimChanges:
-    """Bring the stored claims of ``article_ids`` in line with what the batch found.
+    """Bring the stored claims of the batch's articles in line with what it found.
+
+    ``stored_ids``: the articles that may have appearances stored (not those the ingest has just
+    created), read to compare with.
 
     In order: read the stored claims the batch names; insert the new ones; insert the new
     appearances; remove the appearances no longer stated (verdicts carried first, claims no
@@ -92,7 +95,7 @@ def reconcile_claims(
     created = _insert_claims(findings, flagged_here, claim_ids, stamp)
 
     wanted = {(claim_ids[fp], article_id): f for (article_id, fp), f in findings.items()}
-    existing = _stored_appearances(article_ids)
+    existing = _stored_appearances(stored_ids) if stored_ids else {}
     appearances = [
         NewAppearance(claim_id, article_id, f.sentence, f.location, f.position, stamp)
         for (claim_id, article_id), f in wanted.items()

@@ -34,9 +34,18 @@ class _Found:
     contexts: dict[int, str]  # article id -> context
 
 
-def entity_suggestions_record(*, articles: Iterable[ArticleText], lexicon: Lexicon, now) -> int:
+def entity_suggestions_record(
+    *,
+    articles: Iterable[ArticleText],
+    lexicon: Lexicon,
+    now,
+    stored_ids: Iterable[int] | None = None,
+) -> int:
     """Find unknown names in the articles and record them as suggestions, with where they were
     seen.
+
+    ``stored_ids``: the articles that may have sightings stored (by default all of them; not
+    those the ingest has just created), read to compare with.
 
     Sightings of pending suggestions that an article's current text no longer has are removed
     (and a pending suggestion seen nowhere any more with them); decided ones are left alone.
@@ -52,7 +61,7 @@ def entity_suggestions_record(*, articles: Iterable[ArticleText], lexicon: Lexic
             key = candidate.key[:300]
             entry = found.setdefault(key, _Found(candidate.name, candidate.kind, {}))
             entry.contexts.setdefault(article.id, candidate.context(text)[:1000])
-    article_ids = [article.id for article in articles]
+    article_ids = [article.id for article in articles] if stored_ids is None else list(stored_ids)
     # Two queries when nothing is new: the names' suggestions, the articles' sightings.
     known = _by_key(found)
     new = [
@@ -72,12 +81,16 @@ def entity_suggestions_record(*, articles: Iterable[ArticleText], lexicon: Lexic
         if key in pending
         for article_id, context in entry.contexts.items()
     }
-    stored = {
-        (suggestion_id, article_id): pk
-        for pk, suggestion_id, article_id in EntitySighting.objects.filter(
-            article_id__in=article_ids, suggestion__state=PENDING
-        ).values_list("id", "suggestion_id", "article_id")
-    }
+    stored = (
+        {
+            (suggestion_id, article_id): pk
+            for pk, suggestion_id, article_id in EntitySighting.objects.filter(
+                article_id__in=article_ids, suggestion__state=PENDING
+            ).values_list("id", "suggestion_id", "article_id")
+        }
+        if article_ids
+        else {}
+    )
     stale = [key for key in stored if key not in wanted]
     touched = {suggestion_id for suggestion_id, _ in stale}
     if stale:
