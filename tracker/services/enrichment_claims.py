@@ -130,11 +130,12 @@ def _stored_claims(fingerprints: list[str]) -> dict[str, StoredClaim]:
 
 def _stored_appearances(article_ids: list[int]) -> dict[AppearanceKey, int]:
     """The articles' appearances as stored: their ids by (claim, article)."""
+    # No ordering: the model's (by article date) would join the articles for nothing.
     return {
         (claim_id, article_id): pk
-        for pk, claim_id, article_id in ClaimAppearance.objects.filter(
-            article_id__in=article_ids
-        ).values_list("id", "claim_id", "article_id")
+        for pk, claim_id, article_id in ClaimAppearance.objects.filter(article_id__in=article_ids)
+        .order_by()
+        .values_list("id", "claim_id", "article_id")
     }
 
 
