@@ -150,6 +150,8 @@ def stories_assign(
     signatures = {a.pk: _signature_of(a) for a in neighbours}
     joined = 0
     for article in sorted(pending, key=lambda a: (_moment(a), a.pk)):
+        if article.story_id is not None:  # joined by another of the batch, as its neighbour
+            continue
         best = _best_neighbour(article, neighbours, signatures)
         if best is not None and _join(article, best):
             joined += 1

@@ -13,6 +13,8 @@ It creates (and drops) its own test database next to the one DATABASE_URL names.
    (``extract`` over the same articles, no database). Nothing else of ours is in it.
    The same two ingests with the parse forced to feedparser alone (the ingest before the
    feedparser-rs fast path), in the same rounds: the before/after of that change.
+   The database calls of one ingest of each kind are counted too: statements, commits, and
+   reads of articles once it has written them.
    And the parse alone: ``parse_feed`` (fast path, then cleaning, sections and URLs of every
    entry) and its feedparser-only reading, against ``feedparser.parse``; and the fast path's
    reading of the document alone (``fastparse.read``: encoding, expat's vocabulary check,
@@ -100,6 +102,42 @@ def database_time(spent: list[float]):
     finally:
         del connection._commit  # back to the class's method
         spent.append(total)
+
+
+@contextmanager
+def database_calls(counted: dict):
+    """Count in ``counted`` what the block asks of the database: statements, commits (explicit
+    ones, and the write statements run in autocommit, which commit by themselves), and the
+    reads of articles that come after the block's first INSERT of articles (reads back)."""
+    from django.db import connection
+
+    counted.update(statements=0, commits=0, article_reads_after_insert=0)
+    written = False
+
+    def count(execute, sql, params, many, context):
+        nonlocal written
+        counted["statements"] += 1
+        head = sql.lstrip()[:6].upper()
+        if head == "INSERT" and '"articles_article"' in sql.split("(", 1)[0]:
+            written = True
+        elif written and head == "SELECT" and '"articles_article"' in sql:
+            counted["article_reads_after_insert"] += 1
+        if head not in ("SELECT", "BEGIN") and not connection.in_atomic_block:
+            counted["commits"] += 1
+        return execute(sql, params, many, context)
+
+    plain_commit = connection._commit
+
+    def counting_commit():
+        counted["commits"] += 1
+        return plain_commit()
+
+    connection._commit = counting_commit
+    try:
+        with connection.execute_wrapper(count):
+            yield
+    finally:
+        del connection._commit
 
 
 @contextmanager
@@ -222,6 +260,12 @@ def main() -> None:
         },
         rounds=args.repeat,
     )
+    calls: dict[str, dict] = {"queued": {}, "eager": {}}
+    for name, ingest in (("queued", queued_ingest), ("eager", full_ingest)):
+        reset()
+        with database_calls(calls[name]):
+            ingest()
+    reset()
     parse_s, queued_s, eager_s = times["parse"], times["queued"], times["eager"]
     refetch_s = times["refetch"]
     bare_s, database_s = times["bare parse"], min(eager_database)
@@ -262,6 +306,12 @@ def main() -> None:
     print(f"  the fast path's reading alone:         {read_s * 1000:8.1f} ms")
     print(f"  database calls of the in-process ingest: {database_s * 1000:6.1f} ms")
     print(f"  extract() over its {len(texts)} articles, no database:  {extract_s * 1000:6.1f} ms")
+    for name, label in (("queued", "extraction queued"), ("eager", "extraction in-process")):
+        c = calls[name]
+        print(
+            f"  database calls, {label}: {c['statements']} statements, {c['commits']} commits, "
+            f"{c['article_reads_after_insert']} reads of articles after writing them"
+        )
     print(f"unchanged re-fetch:                      {refetch_s * 1000:8.1f} ms")
     print(f"backfill {args.backfill} entries ({len(body) / 1e6:.1f} MB):   {backfill_s:8.2f} s")
     print(f"enrich --all, {len(ids)} articles:           {enrich_s:8.2f} s")

@@ -2,8 +2,10 @@
 the statement."""
 
 import json
+from contextlib import nullcontext
 
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
 
 BATCH_SIZE = 500
@@ -53,3 +55,40 @@ def insert_new(
             if returning:
                 inserted.extend(cursor.fetchall())
     return inserted
+
+
+def insert_fresh(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows nothing can conflict with: those of articles (or claims) created in this very
+    transaction, which no other can see yet, so no unique key of theirs can be taken.
+
+    On PostgreSQL a binary ``COPY`` straight into the table: measured side by side with
+    ``insert_new``'s JSON document (``bench/inserts.py``), it took 0.4-0.75x of its time, from
+    10 rows to 220. Elsewhere, and for rows that may conflict, ``insert_new``.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        insert_new(model, columns, rows)
+        return
+    fields = [model._meta.get_field(name) for name in columns]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    # "varchar(300)" -> "varchar": the type's name, which psycopg knows.
+    types = [field.db_type(connection).split("(", 1)[0] for field in fields]
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN (FORMAT BINARY)"
+
+    def copy_rows(sql, params, many, context):
+        connection.validate_no_broken_transaction()
+        with connection.wrap_database_errors:  # psycopg's errors as Django's, as for execute()
+            # psycopg's own cursor: Django's wrapper has no copy().
+            with context["cursor"].cursor.copy(sql) as copy:
+                copy.set_types(types)
+                for row in rows:
+                    copy.write_row(row)
+
+    with connection.cursor() as cursor:
+        # Through Django's execute wrappers, and logged where queries are (CaptureQueriesContext,
+        # DEBUG), as a statement run by execute() is: the COPY shows in what counts statements.
+        logged = cursor.debug_sql(sql) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
+        with logged:
+            cursor._execute_with_wrappers(sql, None, False, executor=copy_rows)

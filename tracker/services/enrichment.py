@@ -22,7 +22,7 @@ from ..extraction import ArticleText, Extraction, LinkFinding
 from ..lexicon import current_lexicon
 from ..models import ArticleEnrichment, ArticleInitiative, ArticleTopic, Link, Mention, Topic
 from . import suggestions
-from .bulk import BATCH_SIZE, insert_new
+from .bulk import BATCH_SIZE, insert_fresh, insert_new
 from .enrichment_claims import reconcile_claims
 
 MACHINE, EDITOR = Link.Origin.MACHINE.value, Link.Origin.EDITOR.value
@@ -164,6 +164,11 @@ def articles_enrich(
         result.appearances_created += claimed.appearances_created
         result.appearances_removed += claimed.appearances_removed
         result.verdicts_carried += claimed.verdicts_carried
+        insert_fresh(
+            ArticleEnrichment,
+            ("article", "content_hash", "lexicon_version", "enriched_at"),
+            [(pk, hashes[pk], lexicon.version, now) for pk in ids if pk in new_ids],
+        )
         ArticleEnrichment.objects.bulk_create(
             [
                 ArticleEnrichment(
@@ -172,7 +177,7 @@ def articles_enrich(
                     lexicon_version=lexicon.version,
                     enriched_at=now,
                 )
-                for pk in ids
+                for pk in stored_ids
             ],
             update_conflicts=True,
             unique_fields=["article"],
@@ -238,7 +243,11 @@ def _reconcile_links(
         if key not in found and link.origin == MACHINE and link.state == SUGGESTED
     ]
     columns = ("article", target.removesuffix("_id"), "origin", "state", *fields)
-    insert_new(model, (*columns, "created_at", "updated_at"), to_create)
+    columns = (*columns, "created_at", "updated_at")
+    # Links of articles created by this ingest cannot conflict: copied in, not merged.
+    stored = set(stored_ids)
+    insert_fresh(model, columns, [row for row in to_create if row[0] not in stored])
+    insert_new(model, columns, [row for row in to_create if row[0] in stored])
     if to_update:
         model.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=BATCH_SIZE)
     if stale:
