@@ -85,7 +85,7 @@ def database_time(spent: list[float]):
         finally:
             total += time.perf_counter() - started
 
-    plain_commit = connection._commit
+    plain_commit = connection._commit  # type: ignore[attr-defined]
 
     def timed_commit():
         nonlocal total
@@ -95,12 +95,12 @@ def database_time(spent: list[float]):
         finally:
             total += time.perf_counter() - started
 
-    connection._commit = timed_commit
+    connection._commit = timed_commit  # type: ignore[attr-defined]
     try:
         with connection.execute_wrapper(timed_statement):
             yield
     finally:
-        del connection._commit  # back to the class's method
+        del connection._commit  # type: ignore[attr-defined]  # back to the class's method
         spent.append(total)
 
 
@@ -126,18 +126,18 @@ def database_calls(counted: dict):
             counted["commits"] += 1
         return execute(sql, params, many, context)
 
-    plain_commit = connection._commit
+    plain_commit = connection._commit  # type: ignore[attr-defined]
 
     def counting_commit():
         counted["commits"] += 1
         return plain_commit()
 
-    connection._commit = counting_commit
+    connection._commit = counting_commit  # type: ignore[attr-defined]
     try:
         with connection.execute_wrapper(count):
             yield
     finally:
-        del connection._commit
+        del connection._commit  # type: ignore[attr-defined]
 
 
 @contextmanager

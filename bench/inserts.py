@@ -78,7 +78,8 @@ def main() -> None:
     data = {}
     for table, (model, names, _) in tables.items():
         cols = columns(model, names)
-        data[table] = [tuple(row) for row in model.objects.order_by("pk").values_list(*cols)]
+        rows = model._default_manager.order_by("pk").values_list(*cols)
+        data[table] = [tuple(row) for row in rows]
         if args.rows:
             data[table] = data[table][: args.rows]
     with connection.cursor() as cursor:
