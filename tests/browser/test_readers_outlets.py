@@ -40,7 +40,7 @@ def console_errors(page):
 
 def _ingest(url: str, title: str, *items: str) -> None:
     feed = Feed.objects.create(url=url, title=title)
-    with transaction.atomic():  # grouping runs once the ingest commits, as in production
+    with transaction.atomic():  # what runs once the ingest commits runs, as in production
         feed_ingest_document(feed=feed, body=outlet_feed(*items, title=title))
 
 
