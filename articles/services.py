@@ -34,7 +34,6 @@ from .models import Article, ArticleFeed, Feed, FeedFetch, publisher_key
 from .parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from .safety import UnsafeDocument
 from .signals import articles_changed
-from .stories import stories_assign
 
 logger = logging.getLogger(__name__)
 
@@ -244,21 +243,9 @@ def _ingest_document(
         )
         if counts.changed_ids:
             ids = list(counts.changed_ids)
-            transaction.on_commit(lambda: _articles_group(article_ids=ids))
+            # Stories (articles.tasks) and the tracker's enrichment take them from here.
             transaction.on_commit(lambda: articles_changed.send(sender=Article, article_ids=ids))
     return fetch
-
-
-def _articles_group(*, article_ids: list[int]) -> None:
-    """Group new and changed articles into stories (articles.stories), after the ingest has
-    committed. A failure is logged, never the fetch's: the articles are stored either way, and
-    the next ingest or ``group_stories`` groups them."""
-    try:
-        stories_assign(article_ids=article_ids)
-    except DB_UNREACHABLE:
-        raise
-    except Exception:
-        logger.exception("grouping %d articles into stories failed", len(article_ids))
 
 
 def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) -> UpsertCounts:

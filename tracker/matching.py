@@ -159,10 +159,12 @@ class Matcher:
             self._pattern = previous._pattern
             self._overlay = _compile(dict.fromkeys(added)) if added else None
             self._removed = not self._base_keys <= self._rules.keys()
+            self.compiled_afresh = False
         else:
             self._base_keys = frozenset(self._rules)
             self._pattern = _compile(self._rules) if self._rules else None
             self._overlay, self._removed = None, False
+            self.compiled_afresh = True  # not only the changes since ``previous``
         self._pattern_ci: re.Pattern[str] | None = None
         self._overlay_ci: re.Pattern[str] | None = None
         # The case rules' verdict per matched key and spelling: names recur across articles.
@@ -172,11 +174,6 @@ class Matcher:
         # (A form matches at a word only if its first run of word characters is that word.)
         self._first_words = {found.group() for key in self._rules if (found := _WORDS.match(key))}
         self._inner_starts: dict[str, tuple[int, ...]] = {}
-
-    @property
-    def compiled_afresh(self) -> bool:
-        """Whether this matcher compiled all its forms (not only the changes since the last)."""
-        return self._overlay is None and not self._removed
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -282,16 +279,32 @@ class _Combined:
         self, base: re.Pattern[str], overlay: re.Pattern[str] | None, rules: dict[str, object]
     ) -> None:
         self._base, self._overlay, self._rules = base, overlay, rules
+        # The overlay's next match: ``find`` searches from ever later positions in one text,
+        # so one overlay match serves every search up to its start (no rescans to the end).
+        self._ahead: re.Match[str] | None = None
+        self._ahead_from = -1
 
     def pair(self):
         return self.search, self.match
 
     def search(self, text: str, position: int) -> _Span | None:
         found = self._base_search(text, position)
-        if self._overlay is not None and (more := self._overlay.search(text, position)):
+        if self._overlay is not None and (more := self._overlay_search(text, position)):
             if found is None or (more.start(), -more.end()) < (found.start, -found.stop):
                 found = _Span(more.start(), more.end(), more.group())
         return found
+
+    def _overlay_search(self, text: str, position: int) -> re.Match[str] | None:
+        assert self._overlay is not None
+        ahead = self._ahead
+        if (
+            self._ahead_from < 0
+            or position < self._ahead_from
+            or (ahead and ahead.start() < position)
+        ):
+            ahead = self._ahead = self._overlay.search(text, position)
+            self._ahead_from = position
+        return ahead
 
     def match(self, text: str, at: int) -> _Span | None:
         found = self._base_match(text, at, len(text))
