@@ -137,14 +137,22 @@ class Matcher:
 
     def __init__(self, terms: Iterable[Term], previous: "Matcher | None" = None) -> None:
         rules: dict[str, list[_CaseRule]] = {}
+        # Each term's key and case rule, kept for the next build: most terms come back unchanged.
+        self._by_term: dict[Term, tuple[str, _CaseRule]] = {}
+        known = previous._by_term if previous is not None else {}
         for term in terms:
-            key = normalize(term.text)
-            if not _WORDS.search(key):
-                continue
-            words = tuple(_WORDS.findall(term.text))
-            modes = tuple(_word_mode(word) for word in words)
-            any_case = not term.exact and all(mode == _ANY for mode in modes)
-            rules.setdefault(key, []).append(_CaseRule(term, words, modes, any_case))
+            if (seen := known.get(term)) is not None:
+                key, rule = seen
+            else:
+                key = normalize(term.text)
+                if not _WORDS.search(key):
+                    continue
+                words = tuple(_WORDS.findall(term.text))
+                modes = tuple(_word_mode(word) for word in words)
+                any_case = not term.exact and all(mode == _ANY for mode in modes)
+                rule = _CaseRule(term, words, modes, any_case)
+            self._by_term[term] = key, rule
+            rules.setdefault(key, []).append(rule)
         self._rules = {key: tuple(found) for key, found in rules.items()}
         # Compiled over the lowercased keys and run over lowercased text: an order of magnitude
         # faster than IGNORECASE in the regex engine. The case rules then look at the original.
