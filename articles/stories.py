@@ -156,7 +156,9 @@ def _with_text(articles):
 
 
 def _signature_of(article: Article) -> Signature:
-    return signature(title=article.title, summary=article.summary, text=article.text_head or "")
+    # ``text_head`` is the annotation of ``_with_text``.
+    head = getattr(article, "text_head", "") or ""
+    return signature(title=article.title, summary=article.summary, text=head)
 
 
 def _nearest_in_time(article: Article, neighbours: list[Article], moments: list) -> list[Article]:
@@ -170,7 +172,7 @@ def _nearest_in_time(article: Article, neighbours: list[Article], moments: list)
         return neighbours[low:high]
     at = bisect.bisect_left(moments, moment, low, high)
     before, after = at - 1, at
-    nearest = []
+    nearest: list[Article] = []
     while len(nearest) < CANDIDATES and (before >= low or after < high):
         if after >= high or (before >= low and moment - moments[before] <= moments[after] - moment):
             nearest.append(neighbours[before])

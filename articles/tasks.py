@@ -1,6 +1,7 @@
 """Celery tasks of the articles app: thin wrappers that take primary keys and call services."""
 
 import logging
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
@@ -37,7 +38,7 @@ def fetch_due_feeds() -> int:
     with transaction.atomic():
         feed_ids = services.feeds_claim_due()
         for feed_id in feed_ids:
-            transaction.on_commit(lambda feed_id=feed_id: fetch_feed.delay(feed_id))
+            transaction.on_commit(partial(fetch_feed.delay, feed_id))
     return len(feed_ids)
 
 

@@ -93,8 +93,8 @@ def build_lexicon(version: str = "", previous: Lexicon | None = None) -> Lexicon
     for topic_id, entity_id in Topic.entities.through.objects.values_list("topic_id", "entity_id"):
         topic_entities.setdefault(topic_id, set()).add(entity_id)
     topic_initiatives: dict[int, set[int]] = {}
-    rows = Topic.initiatives.through.objects.values_list("topic_id", "initiative_id")
-    for topic_id, initiative_id in rows:
+    links = Topic.initiatives.through.objects.values_list("topic_id", "initiative_id")
+    for topic_id, initiative_id in links:
         topic_initiatives.setdefault(topic_id, set()).add(initiative_id)
     topics = []
     keyword_topics: dict[str, set[int]] = {}

@@ -25,7 +25,7 @@ apostrophe.
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -157,6 +157,8 @@ class Matcher:
         # Compiled over the lowercased keys and run over lowercased text: an order of magnitude
         # faster than IGNORECASE in the regex engine. The case rules then look at the original.
         added: list[str] = []
+        self._base_keys: frozenset[str]
+        self._pattern: re.Pattern[str] | None
         if previous is not None and previous._base_keys:
             added = [key for key in self._rules if key not in previous._base_keys]
             limit = min(self.MAX_OVERLAY, int(len(previous._base_keys) * self.OVERLAY_SHARE))
@@ -284,7 +286,7 @@ class _Combined:
     among the rules gives way to the longest shorter form at its place."""
 
     def __init__(
-        self, base: re.Pattern[str], overlay: re.Pattern[str] | None, rules: dict[str, object]
+        self, base: re.Pattern[str], overlay: re.Pattern[str] | None, rules: Mapping[str, object]
     ) -> None:
         self._base, self._overlay, self._rules = base, overlay, rules
         # The overlay's next match: ``find`` searches from ever later positions in one text,
@@ -382,7 +384,7 @@ def alternation(forms: Iterable[str]) -> str:
     return _emit(trie)
 
 
-def _compile(rules: dict[str, object]) -> re.Pattern[str]:
+def _compile(rules: Mapping[str, object]) -> re.Pattern[str]:
     # Not preceded by a word character, not followed by one nor by "$" ("US$1.8bn" is a currency).
     return re.compile(rf"(?<!\w)(?:{alternation(rules)})(?![\w$])")
 
