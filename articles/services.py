@@ -28,6 +28,7 @@ from django.db import (
 from django.utils import timezone
 
 from reex.caching import reader_pages_invalidate
+from reex.celery import runs_in_process
 from reex.fetching import FetchError, fetch_url
 
 from .models import Article, ArticleFeed, Feed, FeedFetch, publisher_key
@@ -222,7 +223,7 @@ def _ingest_document(
     with transaction.atomic():
         counts = articles_upsert(feed=feed, entries=parsed.entries, now=now)
         _articles_group(articles=counts.changed)
-        handled, unhandled_note = _articles_written_send(counts)
+        unhandled_note = _articles_written_send(counts)
         feed.title = feed.title or parsed.title[:500]
         feed.site_url = feed.site_url or parsed.site_url[:2000]
         feed.body_hash = body_hash
@@ -249,18 +250,21 @@ def _ingest_document(
             entries_collided=len(counts.collided_ids),
             **log,
         )
-        ids = [pk for pk in counts.changed_ids if pk not in handled]
-        if ids and not unhandled_note:
+        if counts.changed_ids:
+            ids = list(counts.changed_ids)
+            # With a worker, stories (articles.tasks) and the tracker's enrichment take them
+            # from here; in-process they were done above, in this transaction.
             transaction.on_commit(lambda: articles_changed.send(sender=Article, article_ids=ids))
     return fetch
 
 
 def _articles_group(*, articles: tuple[Article, ...]) -> None:
-    """Group new and changed articles into stories (articles.stories) in the ingest's
-    transaction, from the articles as written. A failure is logged, never the fetch's: its
-    writes go back to a save point, the articles are stored either way, and the next ingest or
-    ``group_stories`` groups them."""
-    if not articles:
+    """In-process (Celery eager), group new and changed articles into stories inside the
+    ingest's transaction, from the articles as written, instead of the task after commit
+    (``articles.tasks.stories_enqueue``, which then does nothing). A failure is logged, never
+    the fetch's: its writes go back to a save point, the articles are stored either way, and
+    the next ingest or ``manage.py group_stories`` groups them."""
+    if not articles or not runs_in_process():
         return
     try:
         with transaction.atomic():
@@ -271,20 +275,19 @@ def _articles_group(*, articles: tuple[Article, ...]) -> None:
         logger.exception("grouping %d articles into stories failed", len(articles))
 
 
-def _articles_written_send(counts: UpsertCounts) -> tuple[set[int], str]:
+def _articles_written_send(counts: UpsertCounts) -> str:
     """Offer the new and edited articles to the layers above inside the ingest's transaction
-    (``signals.articles_written``); returns the ids they took care of, and a note for the fetch
-    log if one of them failed.
+    (``signals.articles_written``); returns a note for the fetch log if a receiver failed.
 
     A receiver that fails does not cost the fetch its articles (a broken step after parsing must
     not keep a feed's posts out, nor pause the feed): its writes go back to a save point, the
     failure is logged and named in the fetch log, and the articles are stored. They are not
-    handed on again after commit: a receiver working in-process that failed on them would fail
-    again in the same process; they wait, unprocessed, for the layer's own catch-up (the
-    tracker's ``manage.py enrich``).
+    handed on again: a receiver working in-process that failed on them would fail again in the
+    same process; they wait, unprocessed, for the layer's own catch-up (the tracker's
+    ``manage.py enrich``).
     """
     if not counts.changed:
-        return set(), ""
+        return ""
     written = [
         WrittenArticle(
             id=article.pk,
@@ -300,19 +303,16 @@ def _articles_written_send(counts: UpsertCounts) -> tuple[set[int], str]:
     ]
     try:
         with transaction.atomic():
-            responses = articles_written.send(sender=Article, articles=written)
+            articles_written.send(sender=Article, articles=written)
     except (*DB_UNREACHABLE, SoftTimeLimitExceeded):
         raise
     except Exception as exc:
         logger.exception("processing %d new or edited articles failed", len(written))
-        return set(), (
+        return (
             f"processing the {len(written)} new or edited articles failed "
             f"({type(exc).__name__}: {exc}, in {_where(exc)}): they are stored, unprocessed"
         )
-    handled: set[int] = set()
-    for _, ids in responses:
-        handled.update(ids or ())
-    return handled, ""
+    return ""
 
 
 def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) -> UpsertCounts:

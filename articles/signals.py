@@ -5,11 +5,13 @@ An ingest sends two signals:
 
 - ``articles_written``, inside its transaction, with the new and edited articles as it holds them
   in memory (``WrittenArticle``). A receiver may do its own writes in that same transaction, from
-  that data, without reading back what the ingest just wrote; it returns the ids it took care of.
-  The in-process ingest (Celery eager) enriches them there, so a fetch is one commit.
+  that data, without reading back what the ingest just wrote. In-process (Celery eager,
+  ``reex.celery.runs_in_process``) the tracker enriches them there, so a fetch is one commit.
 - ``articles_changed``, once the ingest has committed, with ``article_ids``: the new and edited
-  articles that no ``articles_written`` receiver took care of (a worker's ingest: all of them).
-  The tracker enqueues their enrichment.
+  articles. With a worker, the tracker enqueues their enrichment (and articles their grouping
+  into stories); in-process those receivers have nothing left to do.
+
+Each work is done by one of a pair of receivers, chosen by ``runs_in_process()``: never both.
 """
 
 from typing import NamedTuple
@@ -31,11 +33,11 @@ class WrittenArticle(NamedTuple):
     created: bool  # new in this ingest: nothing refers to it yet (no links, claims, enrichment)
 
 
-# Sent inside the ingest's transaction with ``articles: list[WrittenArticle]``. Each receiver
-# returns the ids it took care of (or nothing). A receiver that raises has its writes rolled back
-# to a save point; the articles stay, and go out with ``articles_changed`` as if unhandled.
+# Sent inside the ingest's transaction with ``articles: list[WrittenArticle]``. A receiver that
+# raises has its writes rolled back to a save point; the articles stay, and the failure is named
+# in the fetch log (``services._articles_written_send``).
 articles_written = Signal()
 
 # Sent once an ingest has committed, with ``article_ids``: the articles it created or whose
-# content changed that ``articles_written`` did not take care of (the tracker enriches them).
+# content changed (the tracker enriches them, articles group them into stories).
 articles_changed = Signal()

@@ -24,3 +24,10 @@ DB_TASK_OPTIONS = {
     "soft_time_limit": 120,
     "time_limit": 180,
 }
+
+
+def runs_in_process() -> bool:
+    """Whether tasks run in the caller's process as they are sent (Celery eager: the embedded
+    default, ``bin/demo``, the tests), not on a worker. The ingest then does in its own
+    transaction what it would otherwise enqueue after commit (docs/architecture.md)."""
+    return bool(app.conf.task_always_eager)

@@ -261,10 +261,10 @@ def _claims(
 ) -> list[ClaimFinding]:
     starts = figures.sentence_starts(text)
     by_sentence: dict[tuple[int, int], list[figures.Figure]] = {}
-    for figure in figures.parse_figures(text, number_words):
-        if not _inside(figure.start, skipped_spans):
-            by_sentence.setdefault(figures.sentence_at(text, starts, figure.start), []).append(
-                figure
+    for parsed in figures.parse_figures(text, number_words):
+        if not _inside(parsed.start, skipped_spans):
+            by_sentence.setdefault(figures.sentence_at(text, starts, parsed.start), []).append(
+                parsed
             )
     for position in cues:
         if not _inside(position, skipped_spans):
@@ -292,7 +292,7 @@ def _claims(
         attributed = bisect.bisect_left(cues, start) < bisect.bisect_left(cues, end)
         clause_starts = [start + offset for offset in figures.clause_starts(sentence)]
         key = None  # the sentence's sentence_key, worked out once for all its figures
-        for figure in stated or [None]:
+        for figure in stated or (None,):
             subject = context = None
             if figure is not None:
                 subject = next(

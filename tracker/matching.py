@@ -25,7 +25,7 @@ apostrophe.
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -123,23 +123,60 @@ class _CaseRule:
 
 
 class Matcher:
-    """Compiled once for a set of terms; ``find`` may then run over any number of texts."""
+    """Compiled once for a set of terms; ``find`` may then run over any number of texts.
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    Built with ``previous`` (the matcher the same process built before an edit), it compiles
+    only what changed: the forms ``previous`` was not compiled for go into a small second
+    regex, scanned beside the first; forms that are gone are still found by the first regex
+    and then rejected, a shorter form at the same place tried instead. ``find`` gives exactly
+    what a matcher built from scratch gives. Once the changes outgrow ``MAX_OVERLAY`` forms
+    (or a tenth of the compiled ones) everything is compiled afresh.
+    """
+
+    MAX_OVERLAY, OVERLAY_SHARE = 2_000, 0.1  # changed forms kept beside the compiled ones
+
+    def __init__(self, terms: Iterable[Term], previous: "Matcher | None" = None) -> None:
         rules: dict[str, list[_CaseRule]] = {}
+        # Each term's key and case rule, kept for the next build: most terms come back unchanged.
+        self._by_term: dict[Term, tuple[str, _CaseRule]] = {}
+        known = previous._by_term if previous is not None else {}
         for term in terms:
-            key = normalize(term.text)
-            if not _WORDS.search(key):
-                continue
-            words = tuple(_WORDS.findall(term.text))
-            modes = tuple(_word_mode(word) for word in words)
-            any_case = not term.exact and all(mode == _ANY for mode in modes)
-            rules.setdefault(key, []).append(_CaseRule(term, words, modes, any_case))
+            if (seen := known.get(term)) is not None:
+                key, rule = seen
+            else:
+                key = normalize(term.text)
+                if not _WORDS.search(key):
+                    continue
+                words = tuple(_WORDS.findall(term.text))
+                modes = tuple(_word_mode(word) for word in words)
+                any_case = not term.exact and all(mode == _ANY for mode in modes)
+                rule = _CaseRule(term, words, modes, any_case)
+            self._by_term[term] = key, rule
+            rules.setdefault(key, []).append(rule)
         self._rules = {key: tuple(found) for key, found in rules.items()}
         # Compiled over the lowercased keys and run over lowercased text: an order of magnitude
         # faster than IGNORECASE in the regex engine. The case rules then look at the original.
-        self._pattern = _compile(self._rules) if self._rules else None
+        added: list[str] = []
+        self._base_keys: frozenset[str]
+        self._pattern: re.Pattern[str] | None
+        if previous is not None and previous._base_keys:
+            added = [key for key in self._rules if key not in previous._base_keys]
+            limit = min(self.MAX_OVERLAY, int(len(previous._base_keys) * self.OVERLAY_SHARE))
+            if len(added) > limit:
+                previous = None
+        if previous is not None and previous._base_keys:
+            self._base_keys = previous._base_keys
+            self._pattern = previous._pattern
+            self._overlay = _compile(dict.fromkeys(added)) if added else None
+            self._removed = not self._base_keys <= self._rules.keys()
+            self.compiled_afresh = False
+        else:
+            self._base_keys = frozenset(self._rules)
+            self._pattern = _compile(self._rules) if self._rules else None
+            self._overlay, self._removed = None, False
+            self.compiled_afresh = True  # not only the changes since ``previous``
         self._pattern_ci: re.Pattern[str] | None = None
+        self._overlay_ci: re.Pattern[str] | None = None
         # The case rules' verdict per matched key and spelling: names recur across articles.
         # With it, whether an entity is among the terms: only then may a currency follow.
         self._verdicts: dict[tuple[str, str], tuple[tuple[Term, ...], bool]] = {}
@@ -161,12 +198,18 @@ class Matcher:
         if self._pattern is None:
             return []
         lowered = text.lower()
-        pattern = self._pattern
+        pattern, overlay = self._pattern, self._overlay
         if len(lowered) != len(text):  # a few characters lowercase to two; offsets would shift
             if self._pattern_ci is None:
                 self._pattern_ci = re.compile(self._pattern.pattern, re.IGNORECASE)
-            lowered, pattern = text, self._pattern_ci
-        search, match, verdicts = pattern.search, pattern.match, self._verdicts
+            if overlay is not None and self._overlay_ci is None:
+                self._overlay_ci = re.compile(overlay.pattern, re.IGNORECASE)
+            lowered, pattern, overlay = text, self._pattern_ci, self._overlay_ci
+        if overlay is None and not self._removed:
+            search, match = pattern.search, pattern.match
+        else:  # built from changes: two regexes and forms that are gone (see the class)
+            search, match = _Combined(pattern, overlay, self._rules).pair()
+        verdicts = self._verdicts
         if len(verdicts) > _MAX_VERDICTS:
             verdicts.clear()
         hits: list[Hit] = []
@@ -219,6 +262,92 @@ class Matcher:
         return tuple(accepted.values())
 
 
+class _Span(NamedTuple):  # what ``find`` reads of a match: its span and its text
+    start: int
+    stop: int
+    text: str
+
+    def span(self) -> tuple[int, int]:
+        return self.start, self.stop
+
+    def end(self) -> int:
+        return self.stop
+
+    def group(self) -> str:
+        return self.text
+
+
+_WORD_OR_DOLLAR = re.compile(r"[\w$]")
+
+
+class _Combined:
+    """The scan of a matcher built from changes, as one regex over all current forms would do
+    it: the leftmost match of either regex, the longer of two at one place; a form no longer
+    among the rules gives way to the longest shorter form at its place."""
+
+    def __init__(
+        self, base: re.Pattern[str], overlay: re.Pattern[str] | None, rules: Mapping[str, object]
+    ) -> None:
+        self._base, self._overlay, self._rules = base, overlay, rules
+        # The overlay's next match: ``find`` searches from ever later positions in one text,
+        # so one overlay match serves every search up to its start (no rescans to the end).
+        self._ahead: re.Match[str] | None = None
+        self._ahead_from = -1
+
+    def pair(self):
+        return self.search, self.match
+
+    def search(self, text: str, position: int) -> _Span | None:
+        found = self._base_search(text, position)
+        if self._overlay is not None and (more := self._overlay_search(text, position)):
+            if found is None or (more.start(), -more.end()) < (found.start, -found.stop):
+                found = _Span(more.start(), more.end(), more.group())
+        return found
+
+    def _overlay_search(self, text: str, position: int) -> re.Match[str] | None:
+        assert self._overlay is not None
+        ahead = self._ahead
+        if (
+            self._ahead_from < 0
+            or position < self._ahead_from
+            or (ahead and ahead.start() < position)
+        ):
+            ahead = self._ahead = self._overlay.search(text, position)
+            self._ahead_from = position
+        return ahead
+
+    def match(self, text: str, at: int) -> _Span | None:
+        found = self._base_match(text, at, len(text))
+        if self._overlay is not None and (more := self._overlay.match(text, at)):
+            if found is None or more.end() > found.stop:
+                found = _Span(at, more.end(), more.group())
+        return found
+
+    def _base_search(self, text: str, position: int) -> _Span | None:
+        rules = self._rules
+        while found := self._base.search(text, position):
+            start, end, key = found.start(), found.end(), found.group()
+            if key in rules or normalize(key) in rules:
+                return _Span(start, end, key)
+            if span := self._base_match(text, start, end - 1):
+                return span
+            position = start + 1
+        return None
+
+    def _base_match(self, text: str, at: int, endpos: int) -> _Span | None:
+        # Cut short of a gone form, the regex finds the longest form that ends earlier; the
+        # cut hides what follows, so the word boundary after it is checked here.
+        while endpos > at and (found := self._base.match(text, at, endpos)):
+            end, key = found.end(), found.group()
+            if end < len(text) and _WORD_OR_DOLLAR.match(text, end):
+                endpos = end - 1
+            elif key in self._rules or normalize(key) in self._rules:
+                return _Span(at, end, key)
+            else:
+                endpos = end - 1
+        return None
+
+
 def currency_after(text: str, end: int) -> bool:
     """Whether a currency word follows position ``end`` ("U.S.| dollars")."""
     return _CURRENCY_AFTER.match(text, end) is not None
@@ -255,7 +384,7 @@ def alternation(forms: Iterable[str]) -> str:
     return _emit(trie)
 
 
-def _compile(rules: dict[str, object]) -> re.Pattern[str]:
+def _compile(rules: Mapping[str, object]) -> re.Pattern[str]:
     # Not preceded by a word character, not followed by one nor by "$" ("US$1.8bn" is a currency).
     return re.compile(rf"(?<!\w)(?:{alternation(rules)})(?![\w$])")
 

@@ -76,6 +76,7 @@ class PatternSet:
 
     def __init__(self, patterns: list[Pattern] | tuple[Pattern, ...], sources: list[str]) -> None:
         self.patterns = tuple(patterns)
+        self.sources = tuple(sources)  # as written: a rebuild reuses what it compiled before
         self._everywhere: list[int] = []  # patterns without a required literal
         literals: dict[str, list[int]] = {}
         for index, source in enumerate(sources):

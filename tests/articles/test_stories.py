@@ -174,3 +174,40 @@ def test_a_hidden_first_report_leaves_the_other_outlets_report_on_the_home_page(
     html = client.get("/").content.decode()
     assert f">{escape(daily.title)}<" in html
     assert wire.get_absolute_url() not in html and "Also reported by" not in html
+
+
+def _at(pk: int, hours: float) -> Article:
+    from datetime import UTC, datetime, timedelta
+
+    return Article(pk=pk, published_at=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=hours))
+
+
+def test_a_batch_compares_each_article_with_its_nearest_neighbours_in_time_only(monkeypatch):
+    from articles import stories
+
+    monkeypatch.setattr(stories, "CANDIDATES", 4)
+    neighbours = [_at(pk, hours) for pk, hours in enumerate([-100, -30, -2, -1, 0, 1, 2.8, 40, 80])]
+    moments = [stories._moment(a) for a in neighbours]
+    article = _at(99, 0.5)
+    nearest = stories._nearest_in_time(article, neighbours, moments)
+    # The four closest (0.5 h, 0.5 h, 1.5 h, 2.3 h away), never one beyond the three-day window.
+    assert sorted(a.pk for a in nearest) == [3, 4, 5, 6]
+    monkeypatch.setattr(stories, "CANDIDATES", 100)
+    within = stories._nearest_in_time(article, neighbours, moments)
+    assert sorted(a.pk for a in within) == [1, 2, 3, 4, 5, 6, 7]  # 72 h either side
+
+
+def test_grouping_a_backfill_is_not_quadratic(monkeypatch, ingest):
+    from articles import stories
+
+    monkeypatch.setattr(stories, "CANDIDATES", 10)
+    compared = []
+    real = stories.similarity
+    monkeypatch.setattr(stories, "similarity", lambda a, b: compared.append(1) or real(a, b))
+    posts = [
+        report(n, (f"Post {n} about item {n}", f"<p>Body {n} of word{n}.</p>"), site="w.example")
+        for n in range(50)
+    ]
+    ingest("https://wire.example.com/feed/", "Oxide Wire", *posts)
+    assert Article.objects.count() == 50
+    assert 0 < len(compared) <= 50 * 10  # it was every pair: 50 × 49

@@ -5,6 +5,7 @@
 
 import pytest
 
+from articles import tasks as article_tasks
 from articles.models import Article, Feed
 from articles.services import feed_ingest_document
 from tests.articles.feeds import item, rss
@@ -19,6 +20,7 @@ def enqueued(monkeypatch) -> list[list[int]]:
     monkeypatch.setitem(tasks.enrich_articles.app.conf, "task_always_eager", False)
     chunks: list[list[int]] = []
     monkeypatch.setattr(tasks.enrich_articles, "delay", chunks.append)
+    monkeypatch.setattr(article_tasks.group_stories, "delay", lambda ids: None)  # not tested here
     return chunks
 
 

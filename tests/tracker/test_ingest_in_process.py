@@ -13,9 +13,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import tasks as article_tasks
 from articles.models import Article, Feed, FeedFetch, Story
 from articles.services import feed_ingest_document
+from articles.stories import stories_assign
 from tests.articles.feeds import item, rss
+from tests.articles.stories_corpus import HALDEN_DAILY, HALDEN_WIRE, outlet_feed, report
 from tracker import extraction, tasks
 from tracker.lexicon import lexicon_version
 from tracker.models import (
@@ -45,12 +48,14 @@ def reference():
 
 
 @pytest.fixture
-def worker(monkeypatch) -> list[list[int]]:
-    """A worker's ingest (Celery not eager); returns the extraction tasks it sends, by chunk."""
+def worker(monkeypatch) -> dict[str, list[list[int]]]:
+    """A worker's ingest (Celery not eager); returns the tasks it sends after commit, by chunk:
+    the extraction's and the grouping into stories'."""
     monkeypatch.setitem(tasks.enrich_articles.app.conf, "task_always_eager", False)
-    chunks: list[list[int]] = []
-    monkeypatch.setattr(tasks.enrich_articles, "delay", chunks.append)
-    return chunks
+    sent: dict[str, list[list[int]]] = {"enrich": [], "stories": []}
+    monkeypatch.setattr(tasks.enrich_articles, "delay", sent["enrich"].append)
+    monkeypatch.setattr(article_tasks.group_stories, "delay", sent["stories"].append)
+    return sent
 
 
 @contextmanager
@@ -205,25 +210,42 @@ def test_in_process_ingest_reads_back_none_of_the_articles_it_wrote(reference):
         ], table
 
 
-def test_in_process_ingest_writes_what_the_worker_path_writes(reference, monkeypatch):
-    body = SAMPLE_FEED.read_bytes()
+WIRE_URL, DAILY_URL = "https://wire.example.com/news/1/", "https://daily.example.net/news/3/"
 
-    # A worker's ingest: the articles commit, their enrichment is enqueued; the worker runs it.
-    with monkeypatch.context() as worker_mode:
-        worker_mode.setitem(tasks.enrich_articles.app.conf, "task_always_eager", False)
-        chunks: list[list[int]] = []
-        worker_mode.setattr(tasks.enrich_articles, "delay", chunks.append)
-        ingest(Feed.objects.create(url="https://sample.example.org/feed/"), body)
-        assert chunks
-        for chunk in chunks:
-            articles_enrich(article_ids=chunk)
+
+def ingest_sample_and_two_outlets() -> None:
+    """The sample feed, then two outlets' reports of one event (a story)."""
+    ingest(Feed.objects.create(url="https://sample.example.org/feed/"), SAMPLE_FEED.read_bytes())
+    for url, title, text, site, day in (
+        ("https://wire.example.com/feed/", "Oxide Wire", HALDEN_WIRE, "wire.example.com", 3),
+        ("https://daily.example.net/rss/", "Magnet Daily", HALDEN_DAILY, "daily.example.net", 4),
+    ):
+        n = 1 if site.startswith("wire") else 3
+        body = outlet_feed(report(n, text, site=site, day=day), title=title)
+        ingest(Feed.objects.create(url=url, title=title), body)
+
+
+def test_in_process_ingest_writes_what_the_worker_path_writes(reference, worker):
+    # A worker's ingest: the articles commit, their enrichment and grouping are enqueued; the
+    # workers run them.
+    ingest_sample_and_two_outlets()
+    assert worker["enrich"] and worker["stories"]
+    for chunk in worker["stories"]:
+        stories_assign(article_ids=chunk)
+    for chunk in worker["enrich"]:
+        articles_enrich(article_ids=chunk)
+    worker["enrich"].clear()
+    worker["stories"].clear()
+    tasks.enrich_articles.app.conf.task_always_eager = True  # the fixture restores it after
     queued = tracker_rows()
     forget_everything_ingested()
 
-    ingest(Feed.objects.create(url="https://sample.example.org/feed/"), body)
+    ingest_sample_and_two_outlets()
     in_process = tracker_rows()
+    assert worker == {"enrich": [], "stories": []}  # all done in the ingest's transaction
 
-    assert queued["claims"] and queued["mentions"] and queued["stories"] is not None
+    assert queued["claims"] and queued["mentions"] and queued["appearances"]
+    assert frozenset({WIRE_URL, DAILY_URL}) in queued["stories"]
     for name in queued:
         assert in_process[name] == queued[name], name
 
@@ -289,7 +311,9 @@ def test_worker_ingest_enqueues_after_commit_and_enriches_nothing_itself(referen
     feed = Feed.objects.create(url="https://sample.example.org/feed/")
     with commits_counted() as counted:
         fetch = ingest(feed, SAMPLE_FEED.read_bytes())
-    assert counted["commits"] == 1  # the articles, their stories, the fetch log
-    assert sorted(sum(worker, [])) == sorted(Article.objects.values_list("id", flat=True))
-    assert len(sum(worker, [])) == fetch.entries_created
+    assert counted["commits"] == 1  # the articles and the fetch log
+    ids = sorted(Article.objects.values_list("id", flat=True))
+    assert len(ids) == fetch.entries_created
+    assert sorted(sum(worker["enrich"], [])) == ids
+    assert sorted(sum(worker["stories"], [])) == ids
     assert not ArticleEnrichment.objects.exists() and not Mention.objects.exists()

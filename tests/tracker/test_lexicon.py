@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 
 from tests.factories import make_article, make_entity, make_initiative, make_topic
-from tracker.lexicon import current_lexicon, lexicon_version
+from tracker.lexicon import build_lexicon, current_lexicon, lexicon_version
 from tracker.models import Entity, EntityAlias, Initiative, InitiativeAlias, Topic
 from tracker.services import enrichment
 
@@ -89,3 +89,23 @@ def test_the_next_enrichment_sees_a_new_alias():
     EntityAlias.objects.create(entity=entity, text="NVK Magnetics")
     assert current_lexicon().matcher.knows("NVK Magnetics")
     assert current_lexicon() is current_lexicon()  # built once per version
+
+
+def test_a_rebuild_after_an_edit_compiles_only_what_changed():
+    norvik = make_entity(name="Norvik Magnetics")
+    selvik = make_entity(name="Selvik Metals")
+    make_initiative(name="Halvard Accord", patterns=[r"\bHalvard\s+pact\b"])
+    first = current_lexicon()
+    EntityAlias.objects.create(entity=norvik, text="NVK")
+    Entity.objects.filter(pk=selvik.pk).update(name="Selvik Minerals")
+    rebuilt = current_lexicon()
+    assert not rebuilt.matcher.compiled_afresh
+    assert rebuilt.matcher._pattern is first.matcher._pattern  # not compiled again
+    assert rebuilt.patterns.patterns[0] is first.patterns.patterns[0]
+    fresh = build_lexicon(rebuilt.version)
+    assert fresh.matcher.compiled_afresh
+    text = "NVK and Selvik Minerals, not Selvik Metals, met Norvik Magnetics on the Halvard pact."
+    found = [(hit.text, [t.target for t in hit.terms]) for hit in rebuilt.matcher.find(text)]
+    assert found == [(hit.text, [t.target for t in hit.terms]) for hit in fresh.matcher.find(text)]
+    assert ("NVK", [norvik.pk]) in found and ("Selvik Minerals", [selvik.pk]) in found
+    assert "Selvik Metals" not in [name for name, _ in found]
