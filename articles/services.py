@@ -276,8 +276,10 @@ def _articles_group(*, articles: tuple[Article, ...]) -> None:
 
 
 def _articles_written_send(counts: UpsertCounts) -> str:
-    """Offer the new and edited articles to the layers above inside the ingest's transaction
-    (``signals.articles_written``); returns a note for the fetch log if a receiver failed.
+    """In-process (Celery eager), offer the new and edited articles to the layers above inside
+    the ingest's transaction (``signals.articles_written``); returns a note for the fetch log if
+    a receiver failed. With a worker, nothing: they hear of them after commit
+    (``articles_changed``), and the fetch pays for no save point.
 
     A receiver that fails does not cost the fetch its articles (a broken step after parsing must
     not keep a feed's posts out, nor pause the feed): its writes go back to a save point, the
@@ -286,7 +288,7 @@ def _articles_written_send(counts: UpsertCounts) -> str:
     same process; they wait, unprocessed, for the layer's own catch-up (the tracker's
     ``manage.py enrich``).
     """
-    if not counts.changed:
+    if not counts.changed or not runs_in_process():
         return ""
     written = [
         WrittenArticle(

@@ -3,10 +3,11 @@ a function (docs/architecture.md): the tracker connects to these in its ``AppCon
 
 An ingest sends two signals:
 
-- ``articles_written``, inside its transaction, with the new and edited articles as it holds them
-  in memory (``WrittenArticle``). A receiver may do its own writes in that same transaction, from
-  that data, without reading back what the ingest just wrote. In-process (Celery eager,
-  ``reex.celery.runs_in_process``) the tracker enriches them there, so a fetch is one commit.
+- ``articles_written``, only when tasks run in-process (Celery eager,
+  ``reex.celery.runs_in_process``), inside the ingest's transaction, with the new and edited
+  articles as it holds them in memory (``WrittenArticle``). A receiver does there, from that
+  data, what it would otherwise enqueue after commit, without reading back what the ingest just
+  wrote: the tracker enriches them, so a fetch is one commit.
 - ``articles_changed``, once the ingest has committed, with ``article_ids``: the new and edited
   articles. With a worker, the tracker enqueues their enrichment (and articles their grouping
   into stories); in-process those receivers have nothing left to do.
@@ -33,9 +34,9 @@ class WrittenArticle(NamedTuple):
     created: bool  # new in this ingest: nothing refers to it yet (no links, claims, enrichment)
 
 
-# Sent inside the ingest's transaction with ``articles: list[WrittenArticle]``. A receiver that
-# raises has its writes rolled back to a save point; the articles stay, and the failure is named
-# in the fetch log (``services._articles_written_send``).
+# Sent in-process, inside the ingest's transaction, with ``articles: list[WrittenArticle]``.
+# A receiver that raises has its writes rolled back to a save point; the articles stay, and the
+# failure is named in the fetch log (``services._articles_written_send``).
 articles_written = Signal()
 
 # Sent once an ingest has committed, with ``article_ids``: the articles it created or whose

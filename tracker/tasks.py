@@ -26,8 +26,9 @@ def enrichment_in_transaction(sender, *, articles: list[WrittenArticle], **kwarg
     right here, from the data the ingest holds: the fetch commits once, and nothing it wrote is
     read back; ``enrichment_enqueue`` then has nothing to do.
 
-    With a worker, nothing: enrichment is a task of its own, enqueued once the ingest has
-    committed (``enrichment_enqueue``), so a fetch never waits for it nor rolls back with it.
+    With a worker (articles then do not send it; checked here too) enrichment is a task of its
+    own, enqueued once the ingest has committed (``enrichment_enqueue``), so a fetch never waits
+    for it nor rolls back with it.
     """
     if not runs_in_process():
         return

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ingest(django_capture_on_commit_callbacks):
-    """Run what ingest leaves for after its commit (enrichment, with a worker) as production
-    does; grouping runs inside the ingest's transaction."""
+    """Ingest as production does in-process (eager Celery): grouping and enrichment run inside
+    the ingest's transaction; anything left for after its commit runs too."""
 
     def ingest(url: str, title: str, *items: str) -> Feed:
         feed = Feed.objects.create(url=url, title=title)
