@@ -13,8 +13,8 @@ without a required literal ("[Pp]ax|[Ss]ilica") runs over every paragraph, as al
 
 import bisect
 import re
-from re import _constants as sre  # the stdlib's own regex parser
-from re import _parser as sre_parse
+from re import _constants as sre  # type: ignore[attr-defined]  # the stdlib's own regex parser
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # private: no stubs
 from typing import NamedTuple
 
 import ahocorasick
