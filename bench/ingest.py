@@ -6,7 +6,10 @@ It creates (and drops) its own test database next to the one DATABASE_URL names.
 
 1. Full ingest of the shared seed feed (parse, sanitize, sections, upsert, fetch log) divided by
    ``feedparser.parse`` with default options of the same bytes: with extraction queued for a
-   worker (as in production), and with extraction run in-process. Target <= 1.5.
+   worker (as in production; target <= 1.5), and with extraction run in-process (issue 17:
+   target <= 1.0, goal 0.5). And both divided by the nearest peer, the ``reader`` library's
+   update of the same feed from a local file into a fresh SQLite database (feedparser + SQLite,
+   no extraction; installed here when missing; target < 0.7).
    Beside them, a lower bound for the in-process ingest: feedparser with its sanitizer off (the
    parse any ingest needs) plus the time the in-process ingest spends in database calls
    (statements and commits, driver included), with and without extraction's text work alone
@@ -19,13 +22,16 @@ It creates (and drops) its own test database next to the one DATABASE_URL names.
    entry) and its feedparser-only reading, against ``feedparser.parse``; and the fast path's
    reading of the document alone (``fastparse.read``: encoding, expat's vocabulary check,
    feedparser-rs, feedparser's dates), which replaces feedparser's parse.
-2. An unchanged re-fetch of the same feed divided by the full ingest. Target <= 0.1.
-3. Backfill of a generated 5,000-entry feed in one process, entries per second. Target >= 500.
-4. ``enrich --all`` over 10,000 generated articles, articles per second.
+2. An unchanged re-fetch of the same feed divided by the full in-process ingest. Target <= 0.02.
+3. Backfill of a generated 5,000-entry feed in one process, extraction queued, entries per
+   second. Target >= 2,000.
+4. ``enrich --all`` over 10,000 generated articles, articles per second. Target >= 1,000.
 """
 
 import argparse
+import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from functools import partial
@@ -153,6 +159,41 @@ def extraction_queued():
         app.conf.task_always_eager = eager
 
 
+READER = "reader>=3.12,<4"  # the peer: feedparser + SQLite, no extraction (reader.readthedocs.io)
+
+
+def reader_peer(seed: bytes):
+    """``(update, setup)``: the ``reader`` library's update of the seed feed from a local file
+    into a fresh SQLite database each round, installed into this environment when missing (with
+    ``sgmllib3k``, which its vendored feedparser imports)."""
+    try:
+        import reader
+    except ImportError:
+        print(f"installing {READER} for the peer measure", file=sys.stderr)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", READER, "sgmllib3k"], check=True
+        )
+        import reader
+    folder = Path(tempfile.mkdtemp(prefix="reex-bench-reader-"))
+    (folder / "seed.xml").write_bytes(seed)
+    state: dict = {"reader": None, "round": 0}
+
+    def setup():
+        if state["reader"] is not None:
+            state["reader"].close()
+        state["round"] += 1
+        state["reader"] = reader.make_reader(
+            str(folder / f"round-{state['round']}.sqlite"), feed_root=str(folder)
+        )
+        state["reader"].add_feed("seed.xml")
+
+    def update():
+        state["reader"].update_feeds()
+        assert state["reader"].get_entry_counts().total == 25
+
+    return update, setup
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="interleaved rounds")
@@ -242,9 +283,11 @@ def main() -> None:
     url = "https://bench.example.org/seed/feed/"
     assert parse_feed(seed, url=url).parser != FEEDPARSER, "the seed no longer takes the fast path"
 
+    reader_update = reader_peer(seed)
     times = interleaved(
         {
             "parse": lambda: feedparser.parse(seed),
+            "reader": reader_update,
             "bare parse": lambda: feedparser.parse(
                 seed, sanitize_html=False, resolve_relative_uris=False
             ),
@@ -272,6 +315,7 @@ def main() -> None:
     extract_s = times["extract"]
     ours_s, ours_before_s = times["parse_feed"], times["parse_feed, feedparser only"]
     read_s = times["fast read"]
+    reader_s = times["reader"]
     queued_before_s, eager_before_s = times["queued before"], times["eager before"]
 
     reset()
@@ -296,6 +340,7 @@ def main() -> None:
 
     print(f"# Ingest benchmark — {machine()}")
     print(f"feedparser.parse(seed, defaults):        {parse_s * 1000:8.1f} ms")
+    print(f"reader: update_feeds() of the seed:      {reader_s * 1000:8.1f} ms")
     print(f"full ingest, extraction queued:          {queued_s * 1000:8.1f} ms")
     print(f"full ingest, extraction in-process:      {eager_s * 1000:8.1f} ms")
     print(f"full ingest, queued, feedparser only:    {queued_before_s * 1000:8.1f} ms")
@@ -322,7 +367,14 @@ def main() -> None:
         f"| full ingest (extraction queued) ÷ feedparser.parse "
         f"| {queued_s / parse_s:.2f}× | ≤ 1.5× |"
     )
-    print(f"| full ingest + extraction ÷ feedparser.parse | {eager_s / parse_s:.2f}× | ≤ 1.5× |")
+    print(
+        f"| full ingest + extraction (in-process) ÷ feedparser.parse | {eager_s / parse_s:.2f}× "
+        f"| ≤ 1.0× (goal 0.5×) |"
+    )
+    print(
+        f"| full ingest + extraction ÷ reader's update of the same feed "
+        f"| {eager_s / reader_s:.2f}× (queued: {queued_s / reader_s:.2f}×) | < 0.7× |"
+    )
     print(
         f"| the same, feedparser only (before the fast path) "
         f"| {queued_before_s / parse_s:.2f}× / {eager_before_s / parse_s:.2f}× | (before) |"
@@ -352,9 +404,12 @@ def main() -> None:
         f"| the same + extraction's text work alone ÷ feedparser.parse "
         f"| {(bare_s + database_s + extract_s) / parse_s:.2f}× | (reported) |"
     )
-    print(f"| unchanged re-fetch ÷ full ingest | {refetch_s / queued_s:.3f}× | ≤ 0.1× |")
-    print(f"| backfill, one process | {args.backfill / backfill_s:.0f} entries/s | ≥ 500 |")
-    print(f"| enrich --all | {len(ids) / enrich_s:.0f} articles/s | (reported) |")
+    print(
+        f"| unchanged re-fetch ÷ full ingest (in-process) | {refetch_s / eager_s:.3f}× "
+        f"(÷ queued: {refetch_s / queued_s:.3f}×) | ≤ 0.02× |"
+    )
+    print(f"| backfill, one process | {args.backfill / backfill_s:.0f} entries/s | ≥ 2,000 |")
+    print(f"| enrich --all | {len(ids) / enrich_s:.0f} articles/s | ≥ 1,000 |")
 
 
 if __name__ == "__main__":
