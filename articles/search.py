@@ -36,8 +36,6 @@ INDEX_BATCH = 500
 MATCH_START, MATCH_STOP = "\ue000", "\ue001"
 _MATCH = re.compile(f"{MATCH_START}(.*?){MATCH_STOP}", re.DOTALL)
 _WORD = re.compile(r"\w[\w'-]*")
-# The tracker's topic and initiative filters: links an editor has not rejected.
-VISIBLE_LINK_STATES = ("suggested", "confirmed")
 
 VECTOR_SQL = """
     setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
@@ -107,50 +105,22 @@ def filter_matching(articles: QuerySet, q: str) -> QuerySet:
     return articles
 
 
-def in_tracker(
-    articles: QuerySet,
-    *,
-    topic: str | None,
-    initiative: str | None,
-    entity: str | None = None,
-) -> QuerySet:
-    """Articles linked (by a link an editor has not rejected) to the topic, initiative or
-    entity slug."""
-    # One filter() per link, so the state applies to the same link row as the slug.
-    if topic:
-        articles = articles.filter(
-            articletopic__topic__slug=topic, articletopic__state__in=VISIBLE_LINK_STATES
-        )
-    if initiative:
-        articles = articles.filter(
-            articleinitiative__initiative__slug=initiative,
-            articleinitiative__state__in=VISIBLE_LINK_STATES,
-        )
-    if entity:
-        articles = articles.filter(
-            mention__entity__slug=entity, mention__state__in=VISIBLE_LINK_STATES
-        )
-    return articles
-
-
 def search_articles(
     *,
     q: str,
     start: date | None = None,
     end: date | None = None,
-    topic: str | None = None,
-    initiative: str | None = None,
+    among: QuerySet | None = None,
 ) -> QuerySet:
     """Published articles matching ``q``, best first; at most ``RANK_CAP`` of them on PostgreSQL.
+    ``among``, a query of article ids, narrows them (the layers above build it: the tracker's
+    links to a topic or an initiative).
 
     The rows carry ``snippet``: on PostgreSQL the text around the matches with each match
     between ``MATCH_START`` and ``MATCH_STOP`` (use ``snippet_parts``), on SQLite the summary.
     """
-    candidates = in_tracker(
-        Article.objects.published().published_between(start, end).for_listing(),
-        topic=topic,
-        initiative=initiative,
-    )
+    candidates = _among(Article.objects.published().published_between(start, end), among)
+    candidates = candidates.for_listing()
     if not full_text_enabled():
         if sqlite_fts_enabled():
             return _fts_ranked(candidates, q)
@@ -159,11 +129,7 @@ def search_articles(
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
     # The cap: the newest RANK_CAP matches (an index-ordered LIMIT), then ranked among themselves.
     capped = (
-        in_tracker(
-            Article.objects.published().published_between(start, end),
-            topic=topic,
-            initiative=initiative,
-        )
+        _among(Article.objects.published().published_between(start, end), among)
         .filter(search_vector=query)
         .newest_first()
         .values("pk")[:RANK_CAP]
@@ -259,3 +225,7 @@ def search_vectors_update(*, batch_size: int = INDEX_BATCH, seconds: float = 30.
         total += done
         if done < batch_size or time.monotonic() > deadline:
             return total
+
+
+def _among(articles: QuerySet, among: QuerySet | None) -> QuerySet:
+    return articles if among is None else articles.filter(pk__in=among)

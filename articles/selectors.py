@@ -92,19 +92,18 @@ def article_list_page(
     *,
     page_number: str | int | None,
     outlet: int | None = None,
-    topic: str | None = None,
-    initiative: str | None = None,
-    entity: str | None = None,
+    among: QuerySet | None = None,
     start: date | None = None,
     end: date | None = None,
 ) -> Page:
     """Published articles, newest first: those an outlet's feed carried (``outlet``, a feed id),
-    linked to a topic, initiative or entity (slugs; links an editor has not rejected), published
-    between two days; each filter optional."""
+    among a query of article ids (``among``: the tracker's links to a topic, initiative or
+    entity), published between two days; each filter optional."""
     articles = Article.objects.published().published_between(start, end)
     if outlet is not None:
         articles = articles.filter(feed_links__feed_id=outlet)
-    articles = search.in_tracker(articles, topic=topic, initiative=initiative, entity=entity)
+    if among is not None:
+        articles = articles.filter(pk__in=among)
     if outlet is None:
         # Each story once, with its other outlets; filtered by outlet, that outlet's own report.
         articles = articles.one_per_story()
@@ -130,13 +129,10 @@ def article_search_page(
     start: date | None,
     end: date | None,
     page_number: str | int | None,
-    topic: str | None = None,
-    initiative: str | None = None,
+    among: QuerySet | None = None,
 ) -> SearchResults:
     page = paginate(
-        search.search_articles(
-            q=q, start=start, end=end, topic=topic, initiative=initiative
-        ).with_outlet(),
+        search.search_articles(q=q, start=start, end=end, among=among).with_outlet(),
         page_number=page_number,
         per_page=SEARCH_PER_PAGE,
     )

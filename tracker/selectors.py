@@ -727,3 +727,24 @@ def claim_outlets(claim_ids: list[int]) -> dict[int, list[str]]:
     for claim_id, publisher, title, url in rows:
         outlets[claim_id].add(outlet_name(title=title, publisher=publisher, url=url))
     return {claim_id: sorted(names, key=str.casefold) for claim_id, names in outlets.items()}
+
+
+def linked_article_ids(
+    *, topic: str | None = None, initiative: str | None = None, entity: str | None = None
+) -> QuerySet | None:
+    """The ids of the articles linked to all of the topic, initiative and entity given (slugs)
+    by a link an editor has not rejected, as a query the article list and search narrow by
+    (``among``); None when none is given."""
+    among: QuerySet | None = None
+    for links, lookup, slug in (
+        (ArticleTopic.objects, "topic__slug", topic),
+        (ArticleInitiative.objects, "initiative__slug", initiative),
+        (Mention.objects, "entity__slug", entity),
+    ):
+        if not slug:
+            continue
+        ids = links.visible().filter(**{lookup: slug})
+        if among is not None:
+            ids = ids.filter(article_id__in=among)
+        among = ids.values("article_id")
+    return among

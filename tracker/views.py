@@ -248,9 +248,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     page = article_selectors.article_list_page(
         page_number=request.GET.get("page"),
         outlet=getattr(filters.get("outlet"), "pk", None),
-        topic=getattr(filters.get("topic"), "slug", None),
-        initiative=getattr(filters.get("initiative"), "slug", None),
-        entity=getattr(filters.get("entity"), "slug", None),
+        among=selectors.linked_article_ids(
+            topic=getattr(filters.get("topic"), "slug", None),
+            initiative=getattr(filters.get("initiative"), "slug", None),
+            entity=getattr(filters.get("entity"), "slug", None),
+        ),
         start=filters.get("start"),
         end=filters.get("end"),
     )
@@ -272,9 +274,11 @@ def search(request: HttpRequest) -> HttpResponse:
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             page_number=request.GET.get("page"),
-            # The tracker's filters (ReaderSearchForm), by slug.
-            topic=getattr(form.cleaned_data["topic"], "slug", None),
-            initiative=getattr(form.cleaned_data["initiative"], "slug", None),
+            # The tracker's filters (ReaderSearchForm): its links narrow the search.
+            among=selectors.linked_article_ids(
+                topic=getattr(form.cleaned_data["topic"], "slug", None),
+                initiative=getattr(form.cleaned_data["initiative"], "slug", None),
+            ),
         )
     context = {
         "form": form,
