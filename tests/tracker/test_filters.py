@@ -105,9 +105,16 @@ def test_the_article_filters_are_cached_per_canonical_url(client, corpus):
 
 def test_claims_filter_by_measure_and_unit(client):
     article = make_article(title="Figures")
-    make_claim(articles=[article], statement="A loan of $3 billion.", measure="loan", unit="USD")
-    make_claim(articles=[article], statement="Capacity of 500 tonnes.", measure="capacity")
-    make_claim(articles=[article], statement="A loan of 900 tonnes.", measure="Loan", unit="t")
+    # Each with its own figure text: the factory's default ("<counter> tonnes") could read as
+    # another claim's figure ("1500 tonnes" holds "500 tonnes"), depending on the tests before.
+    for statement, figure, measure, unit in (
+        ("A loan of $3 billion.", "$3 billion", "loan", "USD"),
+        ("Capacity of 500 tonnes.", "500 tonnes", "capacity", "t"),
+        ("A loan of 900 tonnes.", "900 tonnes", "Loan", "t"),
+    ):
+        make_claim(
+            articles=[article], statement=statement, figure_text=figure, measure=measure, unit=unit
+        )
 
     def statements(query):
         response = client.get(f"/claims/?{query}")
