@@ -124,7 +124,7 @@ def database_calls(counted: dict):
         nonlocal written
         counted["statements"] += 1
         head = sql.lstrip()[:6].upper()
-        if head == "INSERT" and '"articles_article"' in sql.split("(", 1)[0]:
+        if head in ("INSERT", 'COPY "') and '"articles_article"' in sql.split("(", 1)[0]:
             written = True
         elif written and head == "SELECT" and '"articles_article"' in sql:
             counted["article_reads_after_insert"] += 1

@@ -2,11 +2,11 @@
 the statement."""
 
 import json
-from contextlib import nullcontext
 
 from django.db import connection
-from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
+
+from reex.bulk import copy_in
 
 BATCH_SIZE = 500
 
@@ -70,25 +70,4 @@ def insert_fresh(model: type[Model], columns: tuple[str, ...], rows: list[tuple]
     if connection.vendor != "postgresql":
         insert_new(model, columns, rows)
         return
-    fields = [model._meta.get_field(name) for name in columns]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in fields)
-    # "varchar(300)" -> "varchar": the type's name, which psycopg knows.
-    types = [field.db_type(connection).split("(", 1)[0] for field in fields]
-    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN (FORMAT BINARY)"
-
-    def copy_rows(sql, params, many, context):
-        connection.validate_no_broken_transaction()
-        with connection.wrap_database_errors:  # psycopg's errors as Django's, as for execute()
-            # psycopg's own cursor: Django's wrapper has no copy().
-            with context["cursor"].cursor.copy(sql) as copy:
-                copy.set_types(types)
-                for row in rows:
-                    copy.write_row(row)
-
-    with connection.cursor() as cursor:
-        # Through Django's execute wrappers, and logged where queries are (CaptureQueriesContext,
-        # DEBUG), as a statement run by execute() is: the COPY shows in what counts statements.
-        logged = cursor.debug_sql(sql) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
-        with logged:
-            cursor._execute_with_wrappers(sql, None, False, executor=copy_rows)
+    copy_in(model, columns, rows)
