@@ -25,6 +25,7 @@ from django.db import (
     connection,
     transaction,
 )
+from django.db.models import JSONField
 from django.utils import timezone
 
 from reex.bulk import copy_in, next_ids
@@ -553,8 +554,12 @@ def _assign(article: Article, values: dict) -> None:
 
 
 # What a new article's row holds: every column but the search vector (computed later, by
-# ``search.search_vectors_update``).
+# ``search.search_vectors_update``). JSON columns need the field's own preparation (psycopg's
+# Jsonb); every other value is already what the database stores (str, int, bool, an aware
+# datetime, None), and preparing 27 values an article through the fields was a fifth of the
+# copy's time.
 _COPIED_FIELDS = tuple(f for f in Article._meta.concrete_fields if f.name != "search_vector")
+_PREPARED_FIELDS = frozenset(f.attname for f in _COPIED_FIELDS if isinstance(f, JSONField))
 
 
 def _create_articles(articles: list[Article]) -> list[Article]:
@@ -591,6 +596,8 @@ def _copy_articles(articles: list[Article]) -> list[Article]:
         [
             tuple(
                 field.get_db_prep_save(getattr(a, field.attname), connection)
+                if field.attname in _PREPARED_FIELDS
+                else getattr(a, field.attname)
                 for field in _COPIED_FIELDS
             )
             for a in articles
