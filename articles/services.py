@@ -364,7 +364,7 @@ def articles_upsert(*, feed: Feed, entries: list[ParsedEntry], now: datetime) ->
             Article.objects.bulk_update(to_update, sorted(update_fields), batch_size=BATCH_SIZE)
         counts.created += len(to_create)
         counts.updated += len(to_update)
-        _link_to_feed(feed, linked, now)
+        _link_to_feed(feed, linked, now, created={a.pk for a in created})
     counts.changed = tuple(changed)
     counts.changed_ids = tuple(a.pk for a in changed)
     counts.created_ids = frozenset(created_ids)
@@ -608,7 +608,22 @@ def _copy_articles(articles: list[Article]) -> list[Article]:
     return articles
 
 
-def _link_to_feed(feed: Feed, linked: list[tuple[Article, list[str]]], now: datetime) -> None:
+def _link_to_feed(
+    feed: Feed, linked: list[tuple[Article, list[str]]], now: datetime, *, created: set[int]
+) -> None:
+    if connection.vendor == "postgresql" and created:
+        # Links of articles this ingest created cannot exist yet: copied in, like the articles.
+        categories = ArticleFeed._meta.get_field("categories")
+        copy_in(
+            ArticleFeed,
+            ("article", "feed", "categories", "first_seen_at", "last_seen_at"),
+            [
+                (article.pk, feed.pk, categories.get_db_prep_save(cats, connection), now, now)
+                for article, cats in linked
+                if article.pk in created
+            ],
+        )
+        linked = [(article, cats) for article, cats in linked if article.pk not in created]
     ArticleFeed.objects.bulk_create(
         [
             ArticleFeed(
