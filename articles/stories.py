@@ -15,7 +15,8 @@ Words are lowercased, stop words dropped, a plural "s" cut; figures are normalis
 candidates per article is cheap in Python, and behaves the same on PostgreSQL and SQLite.
 
 ``stories_assign`` runs after ingest on the new and changed articles (``articles.tasks``'s
-``group_stories``, on a worker) and is idempotent: an article already in a story keeps it, one
+``group_stories`` on a worker; in-process, inside the ingest's transaction, on the articles as
+written) and is idempotent: an article already in a story keeps it, one
 an editor placed (``story_pinned``) is never moved. Editors split and merge stories through
 ``story_split`` and ``stories_merge`` (the Story admin's actions).
 """
@@ -87,7 +88,9 @@ def signature(*, title: str, summary: str = "", text: str = "") -> Signature:
 
 def similarity(a: Signature, b: Signature) -> float:
     """0 for unrelated reports, up to 1; at least the threshold for reports of one event."""
-    small, large = sorted((len(a.words), len(b.words)))
+    small, large = len(a.words), len(b.words)
+    if small > large:
+        small, large = large, small
     # Jaccard is at most small ÷ large: most pairs of a batch are settled without a set built.
     if not small or small < WORDS_WITH_FIGURE * large:
         return 0.0

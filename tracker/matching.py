@@ -156,16 +156,13 @@ class Matcher:
         self._rules = {key: tuple(found) for key, found in rules.items()}
         # Compiled over the lowercased keys and run over lowercased text: an order of magnitude
         # faster than IGNORECASE in the regex engine. The case rules then look at the original.
-        added: list[str] = []
         self._base_keys: frozenset[str]
         self._pattern: re.Pattern[str] | None
-        if previous is not None and previous._base_keys:
-            added = [key for key in self._rules if key not in previous._base_keys]
-            limit = min(self.MAX_OVERLAY, int(len(previous._base_keys) * self.OVERLAY_SHARE))
-            if len(added) > limit:
-                previous = None
-        if previous is not None and previous._base_keys:
-            self._base_keys = previous._base_keys
+        base = previous._base_keys if previous is not None else frozenset()
+        added = [key for key in self._rules if key not in base] if base else []
+        limit = min(self.MAX_OVERLAY, int(len(base) * self.OVERLAY_SHARE))
+        if previous is not None and base and len(added) <= limit:
+            self._base_keys = base
             self._pattern = previous._pattern
             self._overlay = _compile(dict.fromkeys(added)) if added else None
             self._removed = not self._base_keys <= self._rules.keys()
