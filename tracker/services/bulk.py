@@ -2,6 +2,8 @@
 the statement."""
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models import Model
@@ -71,3 +73,15 @@ def insert_fresh(model: type[Model], columns: tuple[str, ...], rows: list[tuple]
         insert_new(model, columns, rows)
         return
     copy_in(model, columns, rows)
+
+
+Row = TypeVar("Row", bound=tuple)
+
+
+def insert_fresh_or_new(
+    model: type[Model], columns: tuple[str, ...], rows: list[Row], *, fresh: Callable[[Row], bool]
+) -> None:
+    """Rows ``fresh`` says nothing can conflict with (they belong to articles or claims this
+    very transaction created) copied in by ``insert_fresh``; the others by ``insert_new``."""
+    insert_fresh(model, columns, [row for row in rows if fresh(row)])
+    insert_new(model, columns, [row for row in rows if not fresh(row)])

@@ -22,7 +22,7 @@ from ..extraction import ArticleText, Extraction, LinkFinding
 from ..lexicon import current_lexicon
 from ..models import ArticleEnrichment, ArticleInitiative, ArticleTopic, Link, Mention, Topic
 from . import suggestions
-from .bulk import BATCH_SIZE, insert_fresh, insert_new
+from .bulk import BATCH_SIZE, insert_fresh, insert_fresh_or_new
 from .enrichment_claims import reconcile_claims
 
 MACHINE, EDITOR = Link.Origin.MACHINE.value, Link.Origin.EDITOR.value
@@ -244,10 +244,8 @@ def _reconcile_links(
     ]
     columns = ("article", target.removesuffix("_id"), "origin", "state", *fields)
     columns = (*columns, "created_at", "updated_at")
-    # Links of articles created by this ingest cannot conflict: copied in, not merged.
     stored = set(stored_ids)
-    insert_fresh(model, columns, [row for row in to_create if row[0] not in stored])
-    insert_new(model, columns, [row for row in to_create if row[0] in stored])
+    insert_fresh_or_new(model, columns, to_create, fresh=lambda row: row[0] not in stored)
     if to_update:
         model.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=BATCH_SIZE)
     if stale:

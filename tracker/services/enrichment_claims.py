@@ -14,7 +14,7 @@ from .. import figures
 from ..extraction import ClaimFinding, Extraction
 from ..matching import ENTITY, INITIATIVE
 from ..models import Claim, ClaimAppearance, ClaimDeletion
-from .bulk import insert_fresh, insert_new
+from .bulk import insert_fresh_or_new, insert_new
 from .claims import claims_delete
 
 FindingKey = tuple[int, str]  # (article id, claim fingerprint): a claim as the batch finds it
@@ -102,13 +102,9 @@ def reconcile_claims(
         if (claim_id, article_id) not in existing
     ]
     stale = {key: pk for key, pk in existing.items() if key not in wanted}
-    # Appearances in articles created by this ingest cannot conflict: copied in, not merged.
     older = set(stored_ids)
-    insert_fresh(
-        ClaimAppearance, NewAppearance._fields, [a for a in appearances if a.article not in older]
-    )
-    insert_new(
-        ClaimAppearance, NewAppearance._fields, [a for a in appearances if a.article in older]
+    insert_fresh_or_new(
+        ClaimAppearance, NewAppearance._fields, appearances, fresh=lambda a: a.article not in older
     )
     carried = _remove_appearances(stale, wanted, now) if stale else 0
 
@@ -391,7 +387,9 @@ def _link_claims(
         stored = set()
         if older := claim_pks - fresh:
             stored = set(through.objects.filter(claim_id__in=older).values_list("claim_id", column))
-        # The links of claims this run created cannot conflict: copied in, not merged.
-        columns = ("claim", column.removesuffix("_id"))
-        insert_fresh(through, columns, sorted(p for p in pairs if p[0] in fresh))
-        insert_new(through, columns, sorted(p for p in pairs - stored if p[0] not in fresh))
+        insert_fresh_or_new(
+            through,
+            ("claim", column.removesuffix("_id")),
+            sorted(pairs - stored),  # ``stored`` holds only older claims' links
+            fresh=lambda pair: pair[0] in fresh,
+        )
