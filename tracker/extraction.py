@@ -18,7 +18,7 @@ from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCoun
 from .patterns import PatternSet
 
 # Bump when extraction changes what it finds: every article is then due for enrichment again.
-EXTRACTOR_VERSION = "3"  # 2: claims are facts; 3: and entity discovery
+EXTRACTOR_VERSION = "4"  # 2: claims are facts; 3: and entity discovery; 4: "upward of"
 
 NAMED_CONFIDENCE = 0.9
 DESCRIBED_CONFIDENCE = 0.4

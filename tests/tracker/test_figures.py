@@ -170,6 +170,8 @@ def test_counts_of_any_plural_noun(text, counted):
         ("an estimated 40 mines", "about"),
         ("more than 50 countries", "more than"),
         ("over 1,700 motors", "more than"),
+        ("upward of 1,700 motors", "more than"),
+        ("upwards of 40 mines", "more than"),
         ("10,000+ workers", "more than"),
         ("3,400+ tpa", "more than"),
         ("at least 5 plants", "at least"),
