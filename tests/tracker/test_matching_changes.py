@@ -47,7 +47,7 @@ def _found(matcher: Matcher, text: str) -> list[tuple[int, int, str, frozenset[T
     return [(hit.start, hit.end, hit.text, frozenset(hit.terms)) for hit in matcher.find(text)]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(before=term_sets, after=term_sets, more=term_sets, samples=st.lists(texts, max_size=6))
 def test_changes_find_what_a_fresh_build_finds(before, after, more, samples):
     built = Matcher(before)
