@@ -13,7 +13,7 @@ from django.db import transaction
 
 from tests.factories import load_sample_tracker
 
-pytest_plugins = ["tests.loopback"]
+pytest_plugins = ["tests.loopback", "tests.scheduling"]
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django has put the transactional tests last

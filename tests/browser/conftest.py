@@ -56,12 +56,12 @@ def no_browser_errors(request):
     if "page" not in request.fixturenames:
         yield
         return
-    page = request.getfixturevalue("page")
+    context = request.getfixturevalue("page").context  # every tab the test opens in it
     seen: list[str] = []
-    page.on("console", lambda m: m.type == "error" and seen.append(f"console: {m.text}"))
-    page.on("pageerror", lambda error: seen.append(f"page error: {error}"))
-    page.on("requestfailed", lambda r: seen.append(f"failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: r.status >= 400 and seen.append(f"{r.status}: {r.url}"))
+    context.on("console", lambda m: m.type == "error" and seen.append(f"console: {m.text}"))
+    context.on("weberror", lambda error: seen.append(f"page error: {error.error}"))
+    context.on("requestfailed", lambda r: seen.append(f"failed: {r.url} {r.failure}"))
+    context.on("response", lambda r: r.status >= 400 and seen.append(f"{r.status}: {r.url}"))
     yield
     # A request the page itself abandoned (the test navigated on) is not a failure.
     seen = [line for line in seen if not line.endswith("net::ERR_ABORTED")]
