@@ -18,7 +18,7 @@ from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCoun
 from .patterns import PatternSet
 
 # Bump when extraction changes what it finds: every article is then due for enrichment again.
-EXTRACTOR_VERSION = "4"  # 2: claims are facts; 3: and entity discovery; 4: "upward of"
+EXTRACTOR_VERSION = "5"  # 2: facts; 3: entity discovery; 4: "upward of"; 5: restated figures
 
 NAMED_CONFIDENCE = 0.9
 DESCRIBED_CONFIDENCE = 0.4

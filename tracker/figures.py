@@ -16,7 +16,7 @@ it is a forecast or a target, and whether its value is implausible for what it m
 import bisect
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 USD, EUR, GBP, CNY, AUD, CAD = "USD", "EUR", "GBP", "CNY", "AUD", "CAD"
 PERCENT, TONNES, TONNES_PER_YEAR = "percent", "t", "t/yr"
@@ -655,8 +655,23 @@ def parse_figures(text: str, number_words: list[tuple[int, int]] | None = None) 
         figure = Figure(
             begin, finish, text[begin:finish], value, value_max, unit, per, counted, bound
         )
+        # "1,840 GW, or about 1.8 TW": one fact written twice is one figure, quoted whole.
+        if figures and (restated := _restates(text, figures[-1], figure)):
+            first = figures.pop()
+            figure = Figure(
+                first.start,
+                restated,
+                text[first.start : restated],
+                first.value,
+                first.value_max,
+                first.unit,
+                first.per,
+                first.counted,
+                first.bound,
+            )
+            finish = restated
         # "from 4,300 tonnes to 8,900 tonnes", "between 5% and 7%": two figures of one range.
-        if figures and _joins(text, figures[-1], figure):
+        elif figures and _joins(text, figures[-1], figure):
             first = figures.pop()
             figure = Figure(
                 first.start,
@@ -689,6 +704,37 @@ def _joins(text: str, first: Figure, second: Figure) -> bool:
     return not between.group("word") or bool(
         _RANGE_LEAD.search(text, max(0, first.start - 9), first.start)
     )
+
+
+# What may stand between a figure and the same figure restated: "1,840 GW, or about 1.8 TW",
+# "2,000 tonnes (2 kt)", "two-thirds, or 67%", "$1.2 billion, i.e. $1,200 million".
+_RESTATE_JOIN = re.compile(r"\s*(?:,\s*(?:or|i\.e\.,?|that is,?)\s+|\s+or\s+|\()\s*")
+
+
+def _restates(text: str, first: Figure, second: Figure) -> int:
+    """Where the pair ends when ``second`` restates ``first`` in other words or another unit
+    (the value ``first`` comes to, rounded to as many significant digits as ``second`` is
+    written with), else 0. Two different values ("5 GW or 7 GW") stay two figures."""
+    if (first.per, first.counted) != (second.per, second.counted):
+        return 0
+    if first.value_max is not None or second.value_max is not None:
+        return 0
+    if second.bound not in ("", ABOUT):
+        return 0
+    between = _RESTATE_JOIN.fullmatch(text, first.end, second.start)
+    written = _NUMBER.search(second.text)
+    if between is None or written is None:
+        return 0
+    value, unit = comparable(first.value, first.unit)
+    restated, restated_unit = comparable(second.value, second.unit)
+    if unit != restated_unit or not restated:
+        return 0
+    digits = len(_number(written.group()).normalize().as_tuple().digits)
+    step = Decimal(1).scaleb(restated.adjusted() - digits + 1)
+    if value.quantize(step, ROUND_HALF_UP) != restated.quantize(step, ROUND_HALF_UP):
+        return 0
+    closes = between.group().strip() == "(" and text.startswith(")", second.end)
+    return second.end + 1 if closes else second.end
 
 
 # --- sentences and clauses ------------------------------------------------------------------

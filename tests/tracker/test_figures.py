@@ -102,6 +102,38 @@ def test_ranges_keep_both_ends(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "quoted", "expected"),
+    [
+        ("capacity passed 1,840 GW, or about 1.8 TW, in May", "1,840 GW, or about 1.8 TW",
+         (D(1840), None, "GW", "", "")),
+        ("capacity of 1,840 GW (about 1.8 TW) in 2025", "1,840 GW (about 1.8 TW)",
+         (D(1840), None, "GW", "", "")),
+        ("a grant of $1.2 billion, i.e. $1,200 million, for", "$1.2 billion, i.e. $1,200 million",
+         (D("1.2e9"), None, "USD", "", "")),
+        ("1,000 MW or 1 GW of turbines", "1,000 MW or 1 GW", (D(1000), None, "MW", "", "")),
+        ("800 kg, or 0.8 tonnes, of oxide", "800 kg, or 0.8 tonnes", (D("0.8"), None, "t", "", "")),
+    ],
+)  # fmt: skip
+def test_a_figure_restated_in_other_units_is_one_figure(text, quoted, expected):
+    figure = only(text)
+    assert (figure.text, reading(figure)) == (quoted, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5 GW or 7 GW of turbines",  # two values: a choice, not a restatement
+        "2,000 tonnes, or about 1.8 kt",  # 2,000 does not round to 1.8 thousand
+        "500 tonnes, or 2% of supply",  # a share of something else
+        "12 plants, or 1,200 tonnes",
+        "40 GW, or up to 41 GW",  # a new bound is a new statement
+    ],
+)
+def test_different_figures_side_by_side_stay_two(text):
+    assert len(parse_figures(text)) == 2
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("1,000 tonnes a year of oxide", (D(1000), None, "t/yr", "", "")),
