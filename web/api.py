@@ -2,14 +2,20 @@
 
 from csp.decorators import csp_replace
 from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
 
 from articles.api.export import ArticleExportView
+from reex.api.views import PartnerAPIMixin
 from tracker.api.articles import LinkedArticleViewSet
 from tracker.api.export import ClaimExportView
 from tracker.api.views import (
@@ -40,13 +46,55 @@ docs_csp = csp_replace(
     }
 )
 
+EXPORTS = {"articles": ArticleExportView, "claims": ClaimExportView}
+EXPORT_FORMATS = ("csv", "jsonl")
+
+
+class ApiRootView(PartnerAPIMixin, APIView):
+    # (No docstring: the schema would show it as the description.)
+    @extend_schema(
+        operation_id="api_root",
+        summary="Where each resource, export and the schema are (absolute URLs)",
+        responses={
+            200: OpenApiResponse(
+                inline_serializer(
+                    "ApiRoot",
+                    {
+                        **{prefix: serializers.URLField() for prefix, _, _ in router.registry},
+                        "export": serializers.DictField(child=serializers.URLField()),
+                        "schema": serializers.URLField(),
+                        "docs": serializers.URLField(),
+                    },
+                )
+            )
+        },
+    )
+    def get(self, request):
+        def url(name: str) -> str:
+            return reverse(f"api:{name}", request=request)
+
+        return Response(
+            {
+                **{prefix: url(f"{basename}-list") for prefix, _, basename in router.registry},
+                "export": {
+                    f"{name}.{fmt}": url(f"export-{name}-{fmt}")
+                    for name in EXPORTS
+                    for fmt in EXPORT_FORMATS
+                },
+                "schema": url("schema"),
+                "docs": url("swagger-ui"),
+            }
+        )
+
+
 app_name = "api"
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="root"),
     *router.urls,
     *(
         path(f"export/{name}.{fmt}", view.as_view(), {"fmt": fmt}, name=f"export-{name}-{fmt}")
-        for name, view in (("articles", ArticleExportView), ("claims", ClaimExportView))
-        for fmt in ("csv", "jsonl")
+        for name, view in EXPORTS.items()
+        for fmt in EXPORT_FORMATS
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

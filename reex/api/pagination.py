@@ -175,8 +175,9 @@ class PartnerCursorPagination(BasePagination):
         return after | Q(**{f"{self.field}__isnull": True}) if nulls_last else after
 
     def _position(self, row) -> tuple[Any, int]:
-        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-        return get(self.field), get("id")
+        if isinstance(row, dict):
+            return row.get(self.field), row["id"]
+        return getattr(row, self.field), row.id
 
     # --- the answer --------------------------------------------------------------------------
     def _link(self, cursor: str | None) -> str | None:

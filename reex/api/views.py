@@ -4,17 +4,20 @@ checked (an unknown or empty one is a 400), errors as problem details, keyset cu
 and conditional GET (ETag / Last-Modified, 304)."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
-from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from rest_framework import viewsets
-from rest_framework.renderers import JSONRenderer
+from rest_framework.permissions import BasePermission, OperandHolder, SingleOperandHolder
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from reex import problems
 
@@ -22,7 +25,12 @@ from .pagination import PartnerCursorPagination
 from .permissions import SCOPE_READ, HasApiKeyScope
 from .throttling import ApiKeyRateThrottle
 
-_gzip = GZipMiddleware(lambda request: None)
+
+def _no_view(request: HttpRequest) -> HttpResponse:
+    raise NotImplementedError  # the middleware below is used for its process_response alone
+
+
+_gzip = GZipMiddleware(_no_view)
 
 # What DRF itself reads: ?format=json (the only format there is).
 ALWAYS_ALLOWED = frozenset({settings.REST_FRAMEWORK.get("URL_FORMAT_OVERRIDE", "format")})
@@ -39,9 +47,12 @@ class PartnerFilterBackend(DjangoFilterBackend):
 
 
 class PartnerAPIMixin:
-    permission_classes = [HasApiKeyScope]
-    throttle_classes = [ApiKeyRateThrottle]
-    renderer_classes = [JSONRenderer]
+    # Typed as DRF's views declare them, so the mixin goes before APIView or a viewset.
+    permission_classes: Sequence[type[BasePermission] | OperandHolder | SingleOperandHolder] = [
+        HasApiKeyScope
+    ]
+    throttle_classes: Sequence[type[BaseThrottle]] = [ApiKeyRateThrottle]
+    renderer_classes: Sequence[type[BaseRenderer]] = [JSONRenderer]
     required_scope = SCOPE_READ
 
     def get_exception_handler(self):
@@ -100,6 +111,7 @@ class PartnerListViewSet(PartnerAPIMixin, viewsets.GenericViewSet):
     # Orders a walk can take (each also descending); ties are broken by id.
     ordering_fields = ["id", "updated_at"]
     ordering = "-id"
+    filterset_class: type[FilterSet] | None = None
     last_modified: datetime | None = None
     # Parameters besides the filters and the pagination's, per action.
     extra_query_params: dict[str, set[str]] = {}
