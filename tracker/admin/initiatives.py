@@ -153,6 +153,7 @@ class InitiativeAliasAdmin(admin.ModelAdmin):
 
 @admin.register(InitiativeFact)
 class InitiativeFactAdmin(admin.ModelAdmin):
+    formfield_overrides = HistoryAdmin.formfield_overrides
     list_display = ["label", "initiative", "value", "unit", "as_of"]
     list_select_related = ["initiative"]
     list_filter = ["unit"]
