@@ -89,7 +89,7 @@ MYPYC_EDITS = {
     ],
 }
 
-RE2_SHIM = '''"""``re`` for figures.py: google-re2 where RE2 compiles a pattern, ``re`` otherwise."""
+RE2_SHIM = '''"""``re`` for figures.py: google-re2 where RE2 compiles a pattern, else ``re``."""
 import os
 import re
 
@@ -458,7 +458,13 @@ def by_function(profile: Path) -> dict[str, int]:
         text=True,
     ).stdout
     counts: dict[str, int] = {}
-    for line in listed.splitlines():
+    # The function table: after its "file:function" heading, up to the first blank line
+    # (annotated sources follow).
+    lines = listed.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.rstrip().endswith("file:function"))
+    for line in lines[start + 2 :]:
+        if not line.strip():
+            break
         found = _ANNOTATED.match(line)
         if found:
             name = found.group(2).split(" [")[0]
@@ -469,13 +475,15 @@ def by_function(profile: Path) -> dict[str, int]:
 _ANNOTATED = re.compile(r"^\s*([0-9,]+) \([ 0-9.]+%\)\s+(\S.*)$")
 # What the C functions of CPython and its libraries do, by where they are.
 _KINDS = (
-    ("regex engine (_sre)", ("_sre", "sre_")),
+    ("regex engine (_sre)", ("/_sre/",)),
     ("interpreter loop (ceval)", ("ceval.c",)),
-    ("mypyc/Cython native code", ("reexc_", "__mypyc", "__pyx_", "CPyDef", "CPyStatic")),
+    ("compiled modules (mypyc, Cython)", ("__native", "reexc_", "__pyx_", "CPyDef", "CPyStatic")),
+    ("mypyc's runtime library", ("mypyc/lib-rt", "CPy")),
     ("memory (obmalloc, memcpy, memset, gc)", ("obmalloc", "memmove", "memset", "memcpy", "gcm")),
     ("dicts and sets", ("dictobject", "setobject")),
-    ("str methods", ("unicodeobject", "unicode_", "stringlib")),
+    ("str methods and Unicode tables", ("unicodeobject", "unicodectype", "stringlib")),
     ("Decimal (_decimal, libmpdec)", ("_decimal", "mpdecimal", "libmpdec", "mpd_")),
+    ("pyahocorasick", ("trienode", "Automaton", "automaton")),
     ("calls and frames", ("call.c", "frameobject", "funcobject", "methodobject", "descrobject")),
     ("objects, tuples, lists", ("object.c", "tupleobject", "listobject", "typeobject", "abstract")),
 )
@@ -633,7 +641,7 @@ def callgrind(workdir: Path, timed: list[str], n_seed: int) -> None:
         per = sum(spent[variant].values()) / n_seed
         base = base or per
         print(f"| {variant} | {per / 1e6:.2f} M | {per / base:.2f}× |")
-    for variant in [v for v in ("python", "mypyc") if v in spent]:
+    for variant in [v for v in ("python", "mypyc", "cython") if v in spent]:
         counted = spent[variant]
         total = sum(counted.values())
         kinds: dict[str, int] = {}
