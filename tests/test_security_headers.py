@@ -167,6 +167,7 @@ SAMPLES: dict[str, Sample] = {
         data={"initiative": "{initiative.slug}"},
     ),
     # The partner API, its exports, schema and docs.
+    "api:root": Sample("/api/v1/", 200, who="partner"),
     "api:article-list": Sample("/api/v1/articles/", 200, who="partner"),
     "api:article-detail": Sample("/api/v1/articles/{article.pk}/", 200, who="partner"),
     "api:entity-list": Sample("/api/v1/entities/", 200, who="partner"),
