@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Feed, Story
 from articles.search import search_vectors_update
@@ -318,22 +320,31 @@ PAGES_UNDER_CAP = [
 ]
 
 
-@pytest.mark.parametrize("path", PAGES_UNDER_CAP)
-def test_pages_stay_within_ten_queries_whatever_the_data_size(
-    client, feed, path, django_assert_max_num_queries
-):
+def _queries_per_page(client, paths: list[str]) -> dict[str, int]:
+    counts = {}
+    for path in paths:
+        page_cache().clear()  # each page built from the database, as on a first visit
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200, path
+        counts[path] = len(queries)
+    return counts
+
+
+def test_pages_stay_within_ten_queries_whatever_the_data_size(client, feed):
+    """Every page within ten queries with 45 articles, and no more with 300. One data set serves
+    every page: ingesting it was nine tenths of the time when each page had a test of its own."""
     other = Feed.objects.create(url="https://feeds.example.org/other/")
     _add_articles(feed, other, range(45))
     Article.objects.filter(title__endswith="number 7").update(is_hidden=True)
-    path = path.format(article=Article.objects.published().first().get_absolute_url())
+    article = Article.objects.published().first().get_absolute_url()
+    paths = [path.format(article=article) for path in PAGES_UNDER_CAP]
 
-    with django_assert_max_num_queries(10) as small:
-        assert client.get(path).status_code == 200, path
-
+    small = _queries_per_page(client, paths)
     _add_articles(feed, other, range(45, 300))
-    page_cache().clear()
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(path).status_code == 200, path
+    large = _queries_per_page(client, paths)
+
+    assert {path: n for path, n in small.items() if n > 10} == {}
+    assert {path: (small[path], n) for path, n in large.items() if n > small[path]} == {}
 
 
 def test_a_cached_page_costs_one_query_and_new_content_shows_at_once(
