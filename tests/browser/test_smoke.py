@@ -1,6 +1,9 @@
 """The reader's first view of the site, in a real browser."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.articles.feeds import SAMPLE_FEED
 
@@ -27,5 +30,6 @@ def test_home_lists_articles_and_opens_one(
 
     page.get_by_role("link", name="Project Vault Gets Its Banker", exact=False).first.click()
 
-    assert "Project Vault" in page.title()
-    assert page.get_by_text("Highlights", exact=False).first.is_visible()
+    # The click starts a navigation; wait for the article page rather than read the title mid-load.
+    expect(page).to_have_title(re.compile("Project Vault"))
+    expect(page.get_by_text("Highlights", exact=False).first).to_be_visible()
