@@ -101,6 +101,18 @@ def test_topical_words_alone_or_a_figure_alone_do_not_make_a_story():
     assert similarity(sig(HALDEN_WIRE), sig(other)) == 0
 
 
+def test_a_signature_reads_figures_standing_alone_and_content_words_once():
+    sig = signature(
+        title="Ore Works ships 1,200 tonnes",
+        text="Ore Works shipped 1200 tonnes, worth $3.50 billion, in 2026 (up 12.5%). "
+        "Model X12 and v2.5 are not figures; .75 is no figure either, nor a count of 7. "
+        "The shipments' shipments left.",
+    )
+    assert sig.figures == {"1200", "3.5", "12.5"}  # "1,200" and "1200" are one; no year
+    assert {"ore", "work", "ship", "shipped", "tonne", "shipment"} <= sig.words  # plural "s" cut
+    assert not {"the", "in", "x12", "12", "are"} & sig.words  # stop words, short words, digits
+
+
 def test_home_and_list_show_a_story_once_with_the_other_outlet(client, two_outlets):
     wire, daily, unrelated = two_outlets
     for url in ("/", "/articles/"):
