@@ -18,7 +18,8 @@ from .matching import CUE, ENTITY, INITIATIVE, KEYWORD, NUMBER, Hit, KeywordCoun
 from .patterns import PatternSet
 
 # Bump when extraction changes what it finds: every article is then due for enrichment again.
-EXTRACTOR_VERSION = "5"  # 2: facts; 3: entity discovery; 4: "upward of"; 5: restated figures
+EXTRACTOR_VERSION = "6"  # 2: facts; 3: entity discovery; 4: "upward of"; 5: restated figures;
+# 6: the writer's enumerations ("Three gaps stand out.") are no claims
 
 NAMED_CONFIDENCE = 0.9
 DESCRIBED_CONFIDENCE = 0.4
@@ -262,10 +263,11 @@ def _claims(
     starts = figures.sentence_starts(text)
     by_sentence: dict[tuple[int, int], list[figures.Figure]] = {}
     for parsed in figures.parse_figures(text, number_words):
-        if not _inside(parsed.start, skipped_spans):
-            by_sentence.setdefault(figures.sentence_at(text, starts, parsed.start), []).append(
-                parsed
-            )
+        if _inside(parsed.start, skipped_spans):
+            continue
+        span = figures.sentence_at(text, starts, parsed.start)
+        if not figures.is_enumeration(text, parsed, span[0]):
+            by_sentence.setdefault(span, []).append(parsed)
     for position in cues:
         if not _inside(position, skipped_spans):
             start, end = figures.sentence_at(text, starts, position)

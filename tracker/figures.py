@@ -831,6 +831,28 @@ def sentence_starts(text: str) -> list[int]:
     return starts
 
 
+# The writer's own enumerations ("Three gaps stand out.", "Here are five takeaways", a heading
+# "Two Risks to Watch"): a count of points the article is about to make, not a checkable fact.
+# Only discourse nouns: "Three mines closed." stays a claim.
+_ENUMERATION_NOUNS = frozenset(
+    "thing point reason question gap lesson takeaway issue factor way step theme trend signal"
+    " sign move priority idea fact observation conclusion consideration implication pillar"
+    " message scenario option problem challenge risk driver shift caveat concern obstacle"
+    " hurdle headwind tailwind lever unknown".split()
+)
+_ENUMERATION_LEAD = re.compile(r"[\"“‘'(\[]*(?i:(?:here|there)\s+(?:are|were)\s+(?:the\s+)?)?\Z")
+
+
+def is_enumeration(text: str, figure: Figure, sentence_start: int) -> bool:
+    """Whether ``figure`` opens its sentence (or "Here are ...", "There are ...") counting
+    discourse nouns: the writer announcing a list, which no editor could verify."""
+    return (
+        figure.unit == COUNT
+        and figure.counted in _ENUMERATION_NOUNS
+        and _ENUMERATION_LEAD.match(text, sentence_start, figure.start) is not None
+    )
+
+
 def sentence_at(text: str, starts: list[int], position: int) -> tuple[int, int]:
     """The span of the sentence holding ``position``, without surrounding whitespace."""
     index = bisect.bisect_right(starts, position) - 1

@@ -111,6 +111,20 @@ def test_the_noun_claims_is_no_attribution():
     assert claim.statement == "The ministry says the smelter is ready."
 
 
+def test_the_writers_own_enumerations_are_no_claims_but_counted_facts_are(names):
+    article = make_article(
+        content_text="Three gaps stand out.\nHere are five takeaways from the summit.\n"
+        "Two Risks to Watch\n“Four questions remain,” she wrote.\n"
+        "Three mines closed in 2025. The report lists three gaps in permitting. "
+        "China named two priorities for its magnet makers."
+    )
+    enrich(article)
+    counted = set(Claim.objects.values_list("measure", "value"))
+    assert counted == {("mine", D(3)), ("gap", D(3)), ("priority", D(2))}
+    statements = set(Claim.objects.values_list("statement", flat=True))
+    assert "The report lists three gaps in permitting." in statements  # not the writer's list
+
+
 # --- verdicts through re-extraction ----------------------------------------------------------
 
 
