@@ -741,15 +741,9 @@ def measure_reads(articles: int, rounds: int, *, explain: bool) -> dict:
         appearances += [(c[0], c[-2], c[1], c[-1]) for c in claims if c[-2] is not None]
         return _by_claim([c[:-2] for c in claims], appearances)
 
-    def api_wide():
-        claims = run(
-            f"SELECT {claim_columns} FROM tracker_claim c WHERE EXISTS (SELECT 1 FROM "
-            "proto_article_row w JOIN articles_article a ON a.id = w.article_id "
-            "WHERE w.claim_ids @> ARRAY[c.id] AND NOT a.is_hidden) ORDER BY c.id DESC LIMIT %s",
-            [API_PAGE],
-        )
-        ids = [c[0] for c in claims]
-        appearances = run(
+    def wide_appearances(ids: list[int]) -> list[tuple]:
+        """The appearances of these claims, read out of the wide rows' jsonb."""
+        return run(
             "SELECT x.claim, w.article_id, x.s, x.l FROM proto_article_row w "
             "JOIN articles_article a ON a.id = w.article_id "
             "CROSS JOIN LATERAL jsonb_to_recordset(w.claims) AS x(claim bigint, s text, l text) "
@@ -757,7 +751,15 @@ def measure_reads(articles: int, rounds: int, *, explain: bool) -> dict:
             "ORDER BY w.article_id",
             [ids, ids],
         )
-        return _by_claim(claims, appearances)
+
+    def api_wide():
+        claims = run(
+            f"SELECT {claim_columns} FROM tracker_claim c WHERE EXISTS (SELECT 1 FROM "
+            "proto_article_row w JOIN articles_article a ON a.id = w.article_id "
+            "WHERE w.claim_ids @> ARRAY[c.id] AND NOT a.is_hidden) ORDER BY c.id DESC LIMIT %s",
+            [API_PAGE],
+        )
+        return _by_claim(claims, wide_appearances([c[0] for c in claims]))
 
     def api_wide_semijoin():
         """The same, the visible claims found by one pass over the published articles' rows
@@ -769,16 +771,7 @@ def measure_reads(articles: int, rounds: int, *, explain: bool) -> dict:
             "ORDER BY c.id DESC LIMIT %s",
             [API_PAGE],
         )
-        ids = [c[0] for c in claims]
-        appearances = run(
-            "SELECT x.claim, w.article_id, x.s, x.l FROM proto_article_row w "
-            "JOIN articles_article a ON a.id = w.article_id "
-            "CROSS JOIN LATERAL jsonb_to_recordset(w.claims) AS x(claim bigint, s text, l text) "
-            "WHERE w.claim_ids && %s::bigint[] AND NOT a.is_hidden AND x.claim = ANY(%s) "
-            "ORDER BY w.article_id",
-            [ids, ids],
-        )
-        return _by_claim(claims, appearances)
+        return _by_claim(claims, wide_appearances([c[0] for c in claims]))
 
     def api_django():
         from tracker.api.views import ClaimViewSet

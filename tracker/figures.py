@@ -15,7 +15,7 @@ it is a forecast or a target, and whether its value is implausible for what it m
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 USD, EUR, GBP, CNY, AUD, CAD = "USD", "EUR", "GBP", "CNY", "AUD", "CAD"
@@ -658,32 +658,15 @@ def parse_figures(text: str, number_words: list[tuple[int, int]] | None = None) 
         # "1,840 GW, or about 1.8 TW": one fact written twice is one figure, quoted whole.
         if figures and (restated := _restates(text, figures[-1], figure)):
             first = figures.pop()
-            figure = Figure(
-                first.start,
-                restated,
-                text[first.start : restated],
-                first.value,
-                first.value_max,
-                first.unit,
-                first.per,
-                first.counted,
-                first.bound,
-            )
+            figure = replace(first, end=restated, text=text[first.start : restated])
             finish = restated
         # "from 4,300 tonnes to 8,900 tonnes", "between 5% and 7%": two figures of one range.
         elif figures and _joins(text, figures[-1], figure):
             first = figures.pop()
-            figure = Figure(
-                first.start,
-                finish,
-                text[first.start : finish],
-                first.value,
-                value,
-                unit,
-                per,
-                counted,
-                first.bound,
-            )
+            figure = replace(
+                figure, start=first.start, text=text[first.start : finish], value=first.value,
+                value_max=value, bound=first.bound,
+            )  # fmt: skip
         figures.append(figure)
         taken = finish
     return figures
