@@ -38,7 +38,7 @@ class SearchForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise ValidationError("The start date is after the end date.")

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import time
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -255,4 +256,4 @@ def _enqueue_on_commit(delivery_ids: list[int]) -> None:
     from .tasks import deliver_webhook  # the tasks module imports this one
 
     for pk in delivery_ids:
-        transaction.on_commit(lambda pk=pk: deliver_webhook.delay(pk))
+        transaction.on_commit(partial(deliver_webhook.delay, pk))

@@ -176,7 +176,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> time
 def resolve_host(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to, in resolver order. Tests monkeypatch this."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def blocked_reason(address: str, *, allow_loopback: bool = False) -> str | None:

@@ -98,7 +98,7 @@ def _from_exception(exc, status_code: int) -> dict[str, object]:
     )
     if isinstance(exc, exceptions.ValidationError):
         # A filter's form errors: one message per parameter.
-        errors = exc.detail if isinstance(exc.detail, dict) else {"": exc.detail}
+        errors: dict = exc.detail if isinstance(exc.detail, dict) else {"": exc.detail}
         parameter = next(iter(errors), "")
         first = errors[parameter][0] if errors.get(parameter) else "Invalid input."
         detail = f"{parameter}: {first}" if parameter else str(first)

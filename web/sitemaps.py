@@ -6,7 +6,7 @@ The tracker adds its sections (topics, initiatives, entities) to ``SITEMAPS``.
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Model, QuerySet
 from django.urls import reverse
 
 from articles.models import Article
@@ -56,13 +56,13 @@ class ReaderPagesSitemap(PagesSitemap):
 class _TrackerSitemap(Sitemap):
     """Topics, initiatives or entities, each at ``tracker:<url_name>`` by slug."""
 
-    model: type
+    model: type[Model]
     url_name: str
     changefreq = "daily"
     limit = 2000
 
     def items(self) -> QuerySet:
-        return self.model.objects.only("id", "slug", "updated_at").order_by("id")
+        return self.model._default_manager.only("id", "slug", "updated_at").order_by("id")
 
     def location(self, item) -> str:
         return reverse(f"tracker:{self.url_name}", args=[item.slug])

@@ -236,7 +236,7 @@ def _reconcile_links(
             and link.state == SUGGESTED
             and link.values != tuple(wanted.values())
         ):
-            to_update.append(model(id=link.pk, updated_at=now, **wanted))
+            to_update.append(model(pk=link.pk, updated_at=now, **wanted))
     stale = [
         link.pk
         for key, link in existing.items()
