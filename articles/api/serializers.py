@@ -23,7 +23,8 @@ class ArticleSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     slug = serializers.CharField(allow_null=True)
     url = serializers.URLField(allow_null=True, allow_blank=True)
-    source = serializers.CharField(
+    # A field named like Field.source, the attribute django-stubs types as a string.
+    source = serializers.CharField(  # type: ignore[assignment]
         allow_null=True, help_text="The publisher's domain, from `url` (`www.` left out)."
     )
     title = serializers.CharField(allow_null=True)

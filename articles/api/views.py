@@ -1,5 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.serializers import BaseSerializer
 
 from articles.models import Article
 from reex.api.filters import ID_REGEX
@@ -40,7 +41,7 @@ class ArticleViewSet(PartnerViewSet):
     # column of the query itself).
     includes_available: dict = {"body": None}
     serializer_class = ArticleSerializer
-    body_serializer_class = ArticleBodySerializer
+    body_serializer_class: type[BaseSerializer] = ArticleBodySerializer
 
     def includes(self) -> set[str]:
         value = self.request.query_params.get("include")

@@ -2,7 +2,7 @@
 the statement."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.db import connection
@@ -14,7 +14,10 @@ BATCH_SIZE = 500
 
 
 def insert_new(
-    model: type[Model], columns: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...] = ()
+    model: type[Model],
+    columns: tuple[str, ...],
+    rows: Sequence[tuple],
+    returning: tuple[str, ...] = (),
 ) -> list[tuple]:
     """``INSERT ... ON CONFLICT DO NOTHING`` of plain, database-ready rows; returns the
     ``returning`` fields of the rows actually inserted.

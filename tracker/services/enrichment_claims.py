@@ -169,7 +169,9 @@ def _insert_claims(
     if not new:
         return {}
     rows = list(new.values())
-    created = dict(insert_new(Claim, NewClaim._fields, rows, returning=("fingerprint", "id")))
+    created: dict[str, int] = dict(
+        insert_new(Claim, NewClaim._fields, rows, returning=("fingerprint", "id"))
+    )
     claim_ids.update(created)
     if len(created) < len(new):  # a concurrent run stored some of them first
         raced = [fingerprint for fingerprint in new if fingerprint not in created]
