@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SHARED, interleaved, machine, setup_django  # noqa: E402
+from common import ROOT, SHARED, best_of, interleaved, machine, setup_django  # noqa: E402
 
 
 def stories_at(rev: str):
@@ -34,12 +34,13 @@ def stories_at(rev: str):
         capture_output=True,
         text=True,
     ).stdout
-    path = Path(tempfile.mkdtemp(prefix="reex-bench-")) / "stories_then.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("articles.stories_then", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with tempfile.TemporaryDirectory(prefix="reex-bench-") as folder:
+        path = Path(folder) / "stories_then.py"
+        path.write_text(source)
+        spec = importlib.util.spec_from_file_location("articles.stories_then", path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
     return module
 
 
@@ -119,18 +120,12 @@ def main() -> None:
             runs.append(time.perf_counter() - started)
             transaction.set_rollback(True)
     # What the run's signatures cost: generated posts like the stored ones, scaled to its count.
-    sign = min(_timed(signatures(stories, generated)) for _ in range(5)) / len(generated)
+    sign = best_of(signatures(stories, generated)) / len(generated)
     sign *= min(candidates, args.stored) + len(new_ids)
     print(
         f"stories_assign of 25 new posts among {args.stored} stored: {min(runs) * 1000:.0f} ms "
         f"(up to {candidates} neighbours; their signatures about {sign * 1000:.0f} ms of it)"
     )
-
-
-def _timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
 
 
 if __name__ == "__main__":
